@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+'use strict';
+// The one description of what the addon is built from, read by CMakeLists.txt (cmake-js) and
+// binding.gyp (node-gyp / prebuildify) so the two builds never keep hand-copied lists.
+//   node scripts/build-config.js sources|include-dirs|libraries|lib-dirs|cflags|defines|ldflags
+const fs = require('fs');
+const path = require('path');
+const { findLibTorch } = require('./find-libtorch');
+
+const root = path.resolve(__dirname, '..');
+const srcDir = path.join(root, 'src-cpp');
+
+// Addon sources: every .cc in src-cpp/ (CUDA .cu files are the CMake build's business).
+function sources() {
+  return fs
+    .readdirSync(srcDir)
+    .filter((f) => f.endsWith('.cc'))
+    .sort()
+    .map((f) => `src-cpp/${f}`);
+}
+
+const DEFINES = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'];
+
+function config() {
+  const lt = findLibTorch();
+  const nodeAddonApi = path.dirname(require.resolve('node-addon-api/package.json'));
+  const abi = lt.cxxAbi === null ? [] : [`_GLIBCXX_USE_CXX11_ABI=${lt.cxxAbi}`];
+  return {
+    sources: sources(),
+    includeDirs: [nodeAddonApi, ...lt.includeDirs],
+    libDirs: [lt.libDir],
+    libraries: lt.libs.map((l) => `-l${l}`),
+    defines: [...DEFINES, ...abi],
+    cflags: ['-std=c++17', '-fexceptions', '-O2', '-Wno-unused-parameter', '-Wno-deprecated-declarations'],
+    // Non-system LibTorch: record where it lives so the addon finds it without LD_LIBRARY_PATH.
+    ldflags: lt.system ? [] : [`-Wl,-rpath,${lt.libDir}`],
+    libtorch: lt,
+  };
+}
+
+module.exports = { sources, config, DEFINES };
+
+if (require.main === module) {
+  const what = process.argv[2];
+  const sep = process.argv[3] === '--cmake' ? ';' : ' ';
+  // Only the LibTorch-dependent answers run the discovery (CMake asks find_package(Torch) instead).
+  const local = ['sources', 'napi-include', 'napi-defines'].includes(what);
+  const c = local ? { sources: sources() } : config();
+  const table = {
+    sources: c.sources,
+    'napi-include': [path.dirname(require.resolve('node-addon-api/package.json'))],
+    'napi-defines': DEFINES,
+    'include-dirs': c.includeDirs,
+    'lib-dirs': c.libDirs,
+    'link-flags': c.libDirs ? [...c.ldflags, ...c.libDirs.map((d) => `-L${d}`), ...c.libraries] : undefined,
+    libraries: c.libraries,
+    defines: c.defines,
+    cflags: c.cflags,
+    ldflags: c.ldflags,
+  };
+  if (!(what in table)) {
+    process.stderr.write(`usage: build-config.js ${Object.keys(table).join('|')} [--cmake]\n`);
+    process.exit(2);
+  }
+  process.stdout.write(table[what].join(sep));
+}

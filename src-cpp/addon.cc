@@ -1,0 +1,276 @@
+// Module init and the native surface. All state lives in one Addon per Node environment
+// (main thread or worker), so the addon loads in any number of worker_threads at once.
+#include <ATen/Parallel.h>
+#include <napi.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/utils.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "dispatch.h"
+#include "errors.h"
+#include "handles.h"
+#include "info.h"
+#include "tensor_data.h"
+
+namespace torchnode {
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    try {
+      CheckRuntimeVersion();
+    } catch (const std::exception& e) {
+      // A plain Error at require() time: the JS error classes are not handed over yet.
+      throw Napi::Error::New(env, e.what());
+    }
+    SetDefaultThreads();
+    DefineAddon(exports, {
+        InstanceMethod<&Addon::SetErrorClasses>("init"),
+        InstanceMethod<&Addon::OpId>("opId"),
+        InstanceMethod<&Addon::OpSchema>("opSchema"),
+        InstanceMethod<&Addon::Call>("call"),
+        InstanceMethod<&Addon::FromTypedArray>("fromTypedArray"),
+        InstanceMethod<&Addon::ToArrayBuffer>("toArrayBuffer"),
+        InstanceMethod<&Addon::ViewArrayBuffer>("viewArrayBuffer"),
+        InstanceMethod<&Addon::Item>("item"),
+        InstanceMethod<&Addon::Dtype>("dtype"),
+        InstanceMethod<&Addon::Shape>("shape"),
+        InstanceMethod<&Addon::Device>("device"),
+        InstanceMethod<&Addon::RequiresGrad>("requiresGrad"),
+        InstanceMethod<&Addon::SetRequiresGrad>("setRequiresGrad"),
+        InstanceMethod<&Addon::GradFn>("gradFn"),
+        InstanceMethod<&Addon::Numel>("numel"),
+        InstanceMethod<&Addon::Dim>("dim"),
+        InstanceMethod<&Addon::Free>("free"),
+        InstanceMethod<&Addon::FreeMany>("freeMany"),
+        InstanceMethod<&Addon::Memory>("memory"),
+        InstanceMethod<&Addon::Track>("track"),
+        InstanceMethod<&Addon::Version>("version"),
+        InstanceMethod<&Addon::Config>("config"),
+        InstanceMethod<&Addon::ManualSeed>("manualSeed"),
+        InstanceMethod<&Addon::SetNumThreads>("setNumThreads"),
+        InstanceMethod<&Addon::SetNumInteropThreads>("setNumInteropThreads"),
+    });
+  }
+
+ private:
+  HandleTable handles_;
+  ErrorClasses errors_;
+  OpRegistry ops_;
+
+  template <typename F>
+  Napi::Value Run(const Napi::CallbackInfo& info, F&& fn) {
+    return Guard(info.Env(), errors_, std::forward<F>(fn));
+  }
+
+  const at::Tensor& Tensor(const Napi::CallbackInfo& info, size_t i, const char* op) {
+    return TensorArg(info[i], handles_, op, "self");
+  }
+
+  // LibTorch's intra-op pool is process-wide: the first environment sets it once. Debian's
+  // build otherwise reports 1 thread unless OMP_NUM_THREADS is set.
+  static void SetDefaultThreads() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      const char* env = std::getenv("TORCHNODE_NUM_THREADS");
+      if (env != nullptr && std::atoi(env) > 0) {
+        at::set_num_threads(std::atoi(env));
+      } else if (std::getenv("OMP_NUM_THREADS") == nullptr) {
+        unsigned n = std::thread::hardware_concurrency();
+        if (n > 0) at::set_num_threads(static_cast<int>(n));
+      }
+    });
+  }
+
+  // init([TorchError, IndexError, ValueError, TypeError, NotImplementedError, OutOfMemoryError])
+  Napi::Value SetErrorClasses(const Napi::CallbackInfo& info) {
+    Napi::Array ctors = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < static_cast<uint32_t>(ErrorKind::Count); ++i) {
+      errors_.ctors[i] = Napi::Persistent(ctors.Get(i).As<Napi::Function>());
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value OpId(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      return Napi::Number::New(info.Env(), ops_.Lookup(info[0].As<Napi::String>().Utf8Value(),
+                                                       info[1].As<Napi::String>().Utf8Value()));
+    });
+  }
+
+  Napi::Value OpSchema(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      std::ostringstream s;
+      s << ops_.Get(info[0].As<Napi::Number>().Int32Value()).handle.schema();
+      return Napi::String::New(info.Env(), s.str());
+    });
+  }
+
+  // The hot path: call(opId, ...args in schema order).
+  Napi::Value Call(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      return ops_.Call(info, 1, info[0].As<Napi::Number>().Int32Value(), handles_);
+    });
+  }
+
+  // fromTypedArray(data, shape, srcDtypeCode, dstDtypeCode) -> handle
+  Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      Napi::Array shapeArr = info[1].As<Napi::Array>();
+      std::vector<int64_t> shape(shapeArr.Length());
+      for (uint32_t i = 0; i < shape.size(); ++i) shape[i] = shapeArr.Get(i).As<Napi::Number>().Int64Value();
+      auto src = static_cast<at::ScalarType>(info[2].As<Napi::Number>().Int32Value());
+      auto dst = static_cast<at::ScalarType>(info[3].As<Napi::Number>().Int32Value());
+      at::Tensor t = TensorFromTypedArray(info[0].As<Napi::TypedArray>(), shape, src, dst);
+      return Napi::Number::New(info.Env(), handles_.Add(std::move(t)));
+    });
+  }
+
+  Napi::Value ToArrayBuffer(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return CopyToArrayBuffer(info.Env(), Tensor(info, 0, "toTypedArray")); });
+  }
+
+  Napi::Value ViewArrayBuffer(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return ViewAsArrayBuffer(info.Env(), Tensor(info, 0, "toTypedArray")); });
+  }
+
+  Napi::Value Item(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return ScalarToJs(info.Env(), Tensor(info, 0, "item").item()); });
+  }
+
+  Napi::Value Dtype(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      return Napi::Number::New(info.Env(), static_cast<int>(Tensor(info, 0, "dtype").scalar_type()));
+    });
+  }
+
+  Napi::Value Shape(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      auto sizes = Tensor(info, 0, "shape").sizes();
+      Napi::Array a = Napi::Array::New(info.Env(), sizes.size());
+      for (size_t i = 0; i < sizes.size(); ++i) a.Set(static_cast<uint32_t>(i), static_cast<double>(sizes[i]));
+      return a;
+    });
+  }
+
+  Napi::Value Device(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return Napi::String::New(info.Env(), Tensor(info, 0, "device").device().str()); });
+  }
+
+  Napi::Value RequiresGrad(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      return Napi::Boolean::New(info.Env(), Tensor(info, 0, "requiresGrad").requires_grad());
+    });
+  }
+
+  Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Tensor t = Tensor(info, 0, "requiresGrad_");
+      t.set_requires_grad(info[1].As<Napi::Boolean>().Value());
+      return info.Env().Undefined();
+    });
+  }
+
+  // The autograd node's short name as Python prints it (`AddBackward0`), or null.
+  Napi::Value GradFn(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      const auto& fn = Tensor(info, 0, "grad_fn").grad_fn();
+      if (!fn) return info.Env().Null();
+      std::string name = fn->name();
+      auto pos = name.rfind("::");
+      return Napi::String::New(info.Env(), pos == std::string::npos ? name : name.substr(pos + 2));
+    });
+  }
+
+  Napi::Value Numel(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return Napi::Number::New(info.Env(), static_cast<double>(Tensor(info, 0, "numel").numel())); });
+  }
+
+  Napi::Value Dim(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return Napi::Number::New(info.Env(), static_cast<double>(Tensor(info, 0, "dim").dim())); });
+  }
+
+  Napi::Value Free(const Napi::CallbackInfo& info) {
+    int64_t external = 0;
+    bool freed = handles_.Free(info[0].As<Napi::Number>().Int64Value(), &external);
+    AdjustExternal(info.Env(), -external);
+    return Napi::Boolean::New(info.Env(), freed);
+  }
+
+  // Batch free for scopes: one boundary crossing for every tensor a scope made.
+  Napi::Value FreeMany(const Napi::CallbackInfo& info) {
+    Napi::Int32Array hs = info[0].As<Napi::Int32Array>();
+    const size_t n = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : hs.ElementLength();
+    int64_t external = 0;
+    for (size_t i = 0; i < n && i < hs.ElementLength(); ++i) {
+      int64_t e = 0;
+      handles_.Free(hs[i], &e);
+      external += e;
+    }
+    AdjustExternal(info.Env(), -external);
+    return info.Env().Undefined();
+  }
+
+  // track(h): the GC now owns this tensor (it left every scope); report its bytes to V8.
+  Napi::Value Track(const Napi::CallbackInfo& info) {
+    AdjustExternal(info.Env(), handles_.TrackExternal(info[0].As<Napi::Number>().Int64Value()));
+    return info.Env().Undefined();
+  }
+
+  static void AdjustExternal(Napi::Env env, int64_t delta) {
+    if (delta == 0) return;
+    int64_t result = 0;
+    napi_adjust_external_memory(env, delta, &result);
+  }
+
+  Napi::Value Memory(const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("tensors", static_cast<double>(handles_.Live()));
+    o.Set("bytes", static_cast<double>(handles_.StorageBytes()));
+    return o;
+  }
+
+  Napi::Value Version(const Napi::CallbackInfo& info) { return VersionInfo(info.Env()); }
+
+  Napi::Value Config(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return ConfigInfo(info.Env()); });
+  }
+
+  Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      uint64_t seed;
+      if (info[0].IsBigInt()) {
+        bool lossless = true;
+        seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+      } else {
+        // Python wraps negative seeds to uint64 as well.
+        seed = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+      }
+      torch::manual_seed(seed);
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      if (info.Length() > 0) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+      return Napi::Number::New(info.Env(), at::get_num_threads());
+    });
+  }
+
+  Napi::Value SetNumInteropThreads(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      if (info.Length() > 0) at::set_num_interop_threads(info[0].As<Napi::Number>().Int32Value());
+      return Napi::Number::New(info.Env(), at::get_num_interop_threads());
+    });
+  }
+};
+
+}  // namespace torchnode
+
+// NODE_API_ADDON pastes the class name into an identifier, so it needs an unqualified name.
+using TorchnodeAddon = torchnode::Addon;
+NODE_API_ADDON(TorchnodeAddon)

@@ -1,0 +1,74 @@
+// Generic op call by schema: JS names an operator once ("aten::add", "Tensor") and gets an
+// integer id; every later call passes that id and the arguments in schema order. Arguments are
+// converted by the kinds precomputed here, so the hot path does no string work.
+#pragma once
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+namespace torchnode {
+
+class HandleTable;
+
+enum class ArgKind : uint8_t {
+  Tensor,
+  Int,
+  Float,
+  Bool,
+  Scalar,
+  String,
+  Device,
+  ScalarType,
+  Layout,
+  MemoryFormat,
+  Generator,
+  IntList,
+  FloatList,
+  BoolList,
+  TensorList,
+  OptTensorList,
+  Unsupported,
+};
+
+struct ArgInfo {
+  std::string name;
+  ArgKind kind;
+  bool optional;
+  bool hasDefault;
+  c10::IValue defaultValue;
+  int32_t fixedListSize;  // int[2] accepts a single int, repeated (as Python does)
+};
+
+struct ReturnInfo {
+  int32_t aliasOfArg;  // index of the argument a write-alias return is (in-place / out=), or -1
+};
+
+struct OpEntry {
+  c10::OperatorHandle handle;
+  std::string displayName;  // "add.Tensor", used in error messages
+  std::vector<ArgInfo> args;
+  std::vector<ReturnInfo> returns;
+};
+
+class OpRegistry {
+ public:
+  // Returns the id of an operator, or throws NotImplementedError naming the op and LibTorch version.
+  int32_t Lookup(const std::string& name, const std::string& overload);
+  const OpEntry& Get(int32_t id) const;
+  // Calls op `id` with JS arguments info[first...]; returns its result converted for JS.
+  Napi::Value Call(const Napi::CallbackInfo& info, size_t first, int32_t id, HandleTable& handles);
+
+ private:
+  std::vector<OpEntry> ops_;
+  std::unordered_map<std::string, int32_t> ids_;
+};
+
+// IValue -> JS (tensors become new handles). Exposed for jit and other callers later.
+Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles);
+
+// Resolves a JS tensor handle; throws a TorchError naming the op and the argument when disposed.
+const at::Tensor& TensorArg(const Napi::Value& v, HandleTable& handles, const char* op, const char* arg);
+
+}  // namespace torchnode

@@ -1,0 +1,41 @@
+// The one exception boundary: every native entry point runs inside Guard(), which turns
+// c10's error family (and our own argument errors) into the JS error classes that
+// src-ts/errors.ts defines and hands over at start-up.
+#pragma once
+#include <napi.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace torchnode {
+
+// Kinds line up with the constructors passed to init() from src-ts/errors.ts.
+enum class ErrorKind { Torch = 0, Index, Value, Type, NotImplemented, OutOfMemory, Count };
+
+// Thrown by our own code when a JS argument does not fit (becomes the JS class for `kind`).
+class JsError : public std::runtime_error {
+ public:
+  JsError(ErrorKind kind, const std::string& msg, const char* code = nullptr)
+      : std::runtime_error(msg), kind(kind), code(code) {}
+  ErrorKind kind;
+  const char* code;
+};
+
+struct ErrorClasses {
+  Napi::FunctionReference ctors[static_cast<int>(ErrorKind::Count)];
+};
+
+// Throws the pending C++ exception (call only inside a catch block) as a JS error.
+void RethrowAsJs(Napi::Env env, const ErrorClasses& classes);
+
+template <typename F>
+inline Napi::Value Guard(Napi::Env env, const ErrorClasses& classes, F&& fn) {
+  try {
+    return fn();
+  } catch (...) {
+    RethrowAsJs(env, classes);
+    return Napi::Value();
+  }
+}
+
+}  // namespace torchnode

@@ -1,0 +1,125 @@
+/**
+ * The one door to native code: loads the addon (prebuild or local build, via node-gyp-build)
+ * and types its whole surface. Nothing else in torchnode requires the `.node` file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { NATIVE_ERROR_CLASSES } from './errors';
+
+/** A tensor as native code sees it: an index into this environment's handle table. */
+export type Handle = number;
+
+export interface NativeVersion {
+  libtorch: string;
+  builtAgainst: string;
+  cuda: string | null;
+}
+
+export interface NativeConfig {
+  numThreads: number;
+  numInteropThreads: number;
+  blas: { name: string; library: string; detail: string };
+  cudaAvailable: boolean;
+  cudaDeviceCount: number;
+  parallelInfo: string;
+  buildConfig: string;
+}
+
+/** Values native calls return: tensors come back as handles. */
+export type NativeValue = Handle | number | bigint | boolean | string | null | NativeValue[] | { real: number; imag: number };
+
+export interface Binding {
+  init(errorClasses: Function[]): void;
+  opId(name: string, overload: string): number;
+  opSchema(id: number): string;
+  /** Calls operator `id` with its arguments in schema order (undefined = the schema's default). */
+  call(id: number, ...args: unknown[]): NativeValue;
+  fromTypedArray(data: ArrayBufferView, shape: number[], srcDtype: number, dstDtype: number): Handle;
+  toArrayBuffer(h: Handle): ArrayBuffer;
+  viewArrayBuffer(h: Handle): ArrayBuffer;
+  item(h: Handle): number | bigint | boolean | { real: number; imag: number };
+  dtype(h: Handle): number;
+  shape(h: Handle): number[];
+  device(h: Handle): string;
+  requiresGrad(h: Handle): boolean;
+  setRequiresGrad(h: Handle, value: boolean): void;
+  gradFn(h: Handle): string | null;
+  numel(h: Handle): number;
+  dim(h: Handle): number;
+  free(h: Handle): boolean;
+  freeMany(handles: Int32Array, count?: number): void;
+  track(h: Handle): void;
+  memory(): { tensors: number; bytes: number };
+  version(): NativeVersion;
+  config(): NativeConfig;
+  manualSeed(seed: number | bigint): void;
+  setNumThreads(n?: number): number;
+  setNumInteropThreads(n?: number): number;
+}
+
+const root = path.join(__dirname, '..');
+
+function builtAgainst(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    const m = /TORCHNODE_LIBTORCH_VERSION=([^;\0]*);/.exec(fs.readFileSync(file).toString('latin1'));
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function foundLibTorch(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { findLibTorch } = require('../scripts/find-libtorch.js');
+    const lt = findLibTorch();
+    return `LibTorch ${lt.version} (${lt.source}, ${lt.root})`;
+  } catch (e) {
+    return `no LibTorch (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** Explains a failed load: why, which LibTorch the binary expects, which was found, what to do. */
+function loadError(cause: Error): Error {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const gypBuild = require('node-gyp-build');
+  let file: string | undefined;
+  try {
+    file = gypBuild.resolve(root);
+  } catch {
+    file = undefined;
+  }
+  const lines = [`torchnode could not load its native addon: ${cause.message.split('\n')[0]}`];
+  if (file) {
+    lines.push(`  binary: ${file}`, `  built against: LibTorch ${builtAgainst(file) ?? 'unknown'}`);
+  } else {
+    lines.push('  no prebuilt binary for this platform and no local build was found');
+  }
+  lines.push(`  found on this machine: ${foundLibTorch()}`);
+  lines.push(
+    'Possible solutions:',
+    '  - build it against your LibTorch: npm run build   (in the torchnode package folder)',
+    '  - install LibTorch and its fast BLAS on Debian/Ubuntu: npm run setup',
+    '  - npm blocks dependency install scripts by default: allow torchnode\'s with',
+    '      npm install-scripts approve torchnode && npm rebuild torchnode',
+    '  - with a LibTorch elsewhere: LIBTORCH=/path/to/libtorch npm run build',
+  );
+  const err = new Error(lines.join('\n'));
+  (err as Error & { cause: unknown }).cause = cause;
+  return err;
+}
+
+function load(): Binding {
+  let native: Binding;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    native = require('node-gyp-build')(root) as Binding;
+  } catch (e) {
+    throw loadError(e as Error);
+  }
+  native.init(NATIVE_ERROR_CLASSES);
+  return native;
+}
+
+export const binding: Binding = load();

@@ -1,0 +1,101 @@
+/**
+ * torchnode: LibTorch for Node.js with PyTorch's API, camelCased.
+ *
+ * @example
+ * import * as torch from 'torchnode';
+ * const y = torch.scope(() => torch.randn([2, 3]).matmul(torch.ones(3, 1)).relu());
+ * console.log(y.toString());
+ */
+import { binding } from './binding';
+import { unary } from './functional';
+
+export { Tensor } from './tensor';
+export type { Scalar, Item, NestedArray, ToOptions, ReduceOptions, VarOptions } from './tensor';
+export type { DType, DTypeLike, TypedArray } from './dtype';
+export { Device, device } from './device';
+export type { DeviceLike } from './device';
+export { TorchError, IndexError, ValueError, TypeError, NotImplementedError, OutOfMemoryError } from './errors';
+export { scope, keep, memory } from './memory';
+export { setPrintOptions } from './format';
+export type { PrintOptions } from './format';
+export * from './creation';
+export * from './functional';
+export { variance as var } from './functional';
+
+// dtypes as values, as in PyTorch (`torch.float32`); they are the dtype strings themselves.
+export const uint8 = 'uint8';
+export const int8 = 'int8';
+export const int16 = 'int16';
+export const short = 'int16';
+export const int32 = 'int32';
+export const int = 'int32';
+export const int64 = 'int64';
+export const long = 'int64';
+export const float16 = 'float16';
+export const half = 'float16';
+export const bfloat16 = 'bfloat16';
+export const float32 = 'float32';
+export const float = 'float32';
+export const float64 = 'float64';
+export const double = 'float64';
+export const complex64 = 'complex64';
+export const cfloat = 'complex64';
+export const complex128 = 'complex128';
+export const cdouble = 'complex128';
+export const bool = 'bool';
+
+export const { neg, abs, sqrt, rsqrt, exp, log, sin, cos, tanh, sigmoid, relu, floor, ceil, round, sign, reciprocal, logicalNot } = unary;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pkg = require('../package.json') as { version: string };
+const native = binding.version();
+
+/** `{ torchnode, libtorch, cuda }`: this package's version, the loaded LibTorch's, CUDA's (or null). */
+export const version: Readonly<{ torchnode: string; libtorch: string; cuda: string | null }> = Object.freeze({
+  torchnode: pkg.version,
+  libtorch: native.libtorch,
+  cuda: native.cuda,
+});
+
+export interface Config {
+  numThreads: number;
+  numInteropThreads: number;
+  blas: { name: string; library: string; detail: string };
+  cuda: { available: boolean; deviceCount: number; version: string | null };
+  libtorch: { version: string; builtAgainst: string };
+  parallelInfo: string;
+  buildConfig: string;
+}
+
+/** What runs underneath: threads, the BLAS in use, CUDA (PyTorch's `torch.__config__.show()`). */
+export function config(): Config {
+  const c = binding.config();
+  return {
+    numThreads: c.numThreads,
+    numInteropThreads: c.numInteropThreads,
+    blas: c.blas,
+    cuda: { available: c.cudaAvailable, deviceCount: c.cudaDeviceCount, version: native.cuda },
+    libtorch: { version: native.libtorch, builtAgainst: native.builtAgainst },
+    parallelInfo: c.parallelInfo,
+    buildConfig: c.buildConfig,
+  };
+}
+
+/** Seeds LibTorch's generators: the same numbers as Python's `torch.manual_seed(seed)`. */
+export function manualSeed(seed: number | bigint): void {
+  binding.manualSeed(seed);
+}
+/** Intra-op threads (process-wide). Default: the machine's cores, unless OMP_NUM_THREADS is set. */
+export function setNumThreads(n: number): void {
+  binding.setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return binding.setNumThreads();
+}
+/** Inter-op threads (process-wide; LibTorch allows setting it once, before any parallel work). */
+export function setNumInteropThreads(n: number): void {
+  binding.setNumInteropThreads(n);
+}
+export function getNumInteropThreads(): number {
+  return binding.setNumInteropThreads();
+}
