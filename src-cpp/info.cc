@@ -73,7 +73,7 @@ void CheckRuntimeVersion() {
   if (MajorMinor(runtime) != MajorMinor(TORCH_VERSION)) {
     throw std::runtime_error(std::string("torchnode was built against LibTorch ") + TORCH_VERSION +
                              " but the LibTorch loaded at run time is " + runtime +
-                             ". Rebuild torchnode against the LibTorch you run (npm run build), or point "
+                             ". Rebuild torchnode against the LibTorch you run (npm run compile), or point "
                              "LIBTORCH / LD_LIBRARY_PATH at LibTorch " + TORCH_VERSION + ".");
   }
 }

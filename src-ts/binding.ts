@@ -99,11 +99,11 @@ function loadError(cause: Error): Error {
   lines.push(`  found on this machine: ${foundLibTorch()}`);
   lines.push(
     'Possible solutions:',
-    '  - build it against your LibTorch: npm run build   (in the torchnode package folder)',
+    '  - build it against your LibTorch: npm run compile   (in the torchnode package folder)',
     '  - install LibTorch and its fast BLAS on Debian/Ubuntu: npm run setup',
     '  - npm blocks dependency install scripts by default: allow torchnode\'s with',
     '      npm install-scripts approve torchnode && npm rebuild torchnode',
-    '  - with a LibTorch elsewhere: LIBTORCH=/path/to/libtorch npm run build',
+    '  - with a LibTorch elsewhere: LIBTORCH=/path/to/libtorch npm run compile',
   );
   const err = new Error(lines.join('\n'));
   (err as Error & { cause: unknown }).cause = cause;

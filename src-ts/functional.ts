@@ -18,6 +18,11 @@ export function stack(list: Tensor[], dim = 0): Tensor {
   return wrap(binding.call(opId(ATEN.stack), tensors(list, 'stack'), dim));
 }
 
+/** A complex tensor from real and imaginary parts (float32 -> complex64). */
+export function complex(real: Tensor, imag: Tensor): Tensor {
+  return wrap(binding.call(opId(ATEN.complex), handleOf(real, 'complex', 'real'), handleOf(imag, 'complex', 'imag')));
+}
+
 export const add = (input: Tensor, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor => ensureTensor(input, 'add').add(other, options);
 export const sub = (input: Tensor, other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor => ensureTensor(input, 'sub').sub(other, options);
 export const mul = (input: Tensor, other: Tensor | Scalar): Tensor => ensureTensor(input, 'mul').mul(other);

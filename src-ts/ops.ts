@@ -105,6 +105,7 @@ export const ATEN = {
   to: op('aten::to', 'dtype_layout'),
   cat: op('aten::cat'),
   stack: op('aten::stack'),
+  complex: op('aten::complex'),
   isfinite: op('aten::isfinite'),
   maskedSelect: op('aten::masked_select'),
   zeros: op('aten::zeros'),

@@ -1,0 +1,123 @@
+// Every case of test/fixtures/make_fixtures.py, built in torchnode and compared with Python's
+// recorded repr, dtype, shape and values.
+import * as torch from '../src-ts';
+import type { Tensor } from '../src-ts';
+import { decode, expectClose, reference } from './helpers';
+
+const A = (): Tensor => torch.arange(6, { dtype: 'float32' }).reshape(2, 3);
+const B = (): Tensor => torch.tensor([1.0, -2.0, 0.5], { dtype: 'float32' });
+const seeded = (fn: () => Tensor): Tensor => {
+  torch.manualSeed(0);
+  return fn();
+};
+
+const build: Record<string, () => Tensor> = {
+  tensor_int: () => torch.tensor([[1, 2], [3, 4]]),
+  tensor_float: () => torch.tensor([[1.5, 2], [3, 4]]),
+  tensor_bool: () => torch.tensor([true, false, true]),
+  tensor_scalar: () => torch.tensor(3.25),
+  tensor_float64: () => torch.tensor([1.5, -2.25], { dtype: torch.float64 }),
+  tensor_int_as_float: () => torch.tensor([1, 2, 3], { dtype: 'float32' }),
+  zeros: () => torch.zeros(2, 3),
+  ones_int: () => torch.ones([2, 2], { dtype: 'int64' }),
+  full_int: () => torch.full([2, 2], 7),
+  full_float: () => torch.full([3], 0.5),
+  arange: () => torch.arange(10),
+  arange_step: () => torch.arange(1, 2, 0.25),
+  linspace: () => torch.linspace(0, 1, 5),
+  eye: () => torch.eye(3),
+  eye_rect: () => torch.eye(2, 3),
+  dtype_complex64: () => torch.complex(torch.tensor([1.0, -2.5, 0.0], { dtype: 'float32' }), torch.tensor([0.5, 3.0, -1.0])),
+  randn_seed0: () => seeded(() => torch.randn(3, 4)),
+  rand_seed0: () => seeded(() => torch.rand(5)),
+  randint_seed0: () => seeded(() => torch.randint(0, 10, [6])),
+  randperm_seed0: () => seeded(() => torch.randperm(8)),
+  add_broadcast: () => A().add(B()),
+  add_alpha: () => torch.add(A(), B(), { alpha: 2 }),
+  sub_scalar: () => A().sub(1.5),
+  mul_int_float_scalar: () => torch.arange(4).mul(2.5),
+  mul_int_int_scalar: () => torch.arange(4).mul(3),
+  div_int: () => torch.arange(5).div(2),
+  div_floor: () => torch.div(torch.arange(-3, 4), 2, { roundingMode: 'floor' }),
+  pow: () => A().pow(2),
+  remainder: () => torch.arange(-3, 4).remainder(3),
+  neg_abs: () => A().neg().abs(),
+  exp_log: () => A().exp().log(),
+  sqrt: () => A().sqrt(),
+  relu: () => A().sub(2).relu(),
+  sigmoid: () => A().sigmoid(),
+  tanh: () => torch.tanh(A()),
+  clamp: () => A().clamp(1, 4),
+  eq: () => A().eq(2),
+  lt_tensor: () => A().lt(torch.full([2, 3], 2.5)),
+  ge: () => A().ge(3),
+  matmul: () => A().matmul(A().t()),
+  matmul_vec: () => torch.matmul(A(), B()),
+  sum_all: () => A().sum(),
+  sum_dim: () => A().sum(1),
+  sum_keepdim: () => A().sum({ dim: 0, keepdim: true }),
+  sum_int: () => torch.arange(5).sum(),
+  mean_dim: () => A().mean(1),
+  prod: () => A().add(1).prod(),
+  max_all: () => A().max(),
+  max_dim_values: () => A().max(1)[0],
+  max_dim_indices: () => A().max(1)[1],
+  argmax: () => A().argmax(),
+  argmin_dim: () => A().argmin(0),
+  std: () => A().std(),
+  var_dim_pop: () => A().var(1, { unbiased: false }),
+  reshape: () => A().reshape(3, 2),
+  view: () => A().view(-1),
+  permute: () => torch.arange(24).reshape(2, 3, 4).permute(2, 0, 1),
+  transpose: () => torch.arange(24).reshape([2, 3, 4]).transpose(0, 2),
+  cat: () => torch.cat([A(), A().mul(2)], 0),
+  cat_dim1: () => torch.cat([A(), A()], 1),
+  stack: () => torch.stack([B(), B().add(1)], 1),
+  flatten: () => torch.arange(24).reshape(2, 3, 4).flatten(1),
+  unsqueeze: () => B().unsqueeze(0),
+  to_float64: () => A().to(torch.float64),
+  to_int: () => A().mul(1.7).to({ dtype: 'int32' }),
+  print_sci_small: () => torch.tensor([1e-5, 1.0, 1000.0]),
+  print_sci_large: () => torch.tensor([1e9, 1.0], { dtype: 'float32' }),
+  print_int_mode_float: () => torch.tensor([1, 20, -300], { dtype: 'float32' }),
+  print_nan_inf: () => torch.tensor([NaN, Infinity, -Infinity, 1.5]),
+  print_only_nan: () => torch.tensor([NaN]),
+  print_neg_zero: () => torch.tensor([-0, 1.5]),
+  print_ties: () => torch.tensor([0.125, 0.375, 2.5e-3, 1.00005], { dtype: 'float64' }),
+  print_big_1d: () => torch.arange(2000),
+  print_big_2d: () => torch.arange(4000, { dtype: 'float32' }).reshape(40, 100).div(7),
+  print_big_3d: () => torch.arange(3000).reshape(10, 20, 15),
+  print_wrap: () => torch.linspace(-1, 1, 30),
+  print_empty_1d: () => torch.zeros(0),
+  print_empty_2d_int: () => torch.zeros([2, 0], { dtype: 'int64' }),
+  print_0d_int: () => torch.tensor(5),
+  print_0d_bool: () => torch.tensor(true),
+  print_requires_grad: () => torch.ones(2, { requiresGrad: true }),
+  print_grad_fn: () => torch.ones(2, { requiresGrad: true }).mul(2),
+  print_grad_fn_add: () => torch.ones(2, { requiresGrad: true }).add(torch.ones(2)),
+  print_float16_big: () => torch.arange(1500, { dtype: 'float16' }).div(3),
+  print_complex_big: () => torch.complex(torch.arange(1200, { dtype: 'float32' }), torch.arange(1200, { dtype: 'float32' }).neg()),
+  print_int8_neg: () => torch.tensor([-128, 0, 127], { dtype: 'int8' }),
+  print_long_suffix: () => torch.arange(50, { dtype: 'float64' }).reshape(5, 10).mul(1234.5678),
+};
+for (const dt of ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'bool'] as const) {
+  build[`dtype_${dt}`] = () => torch.tensor([[0, 1, 2], [3, 4, 5]]).to(dt);
+}
+
+describe('against Python torch ' + reference.torch, () => {
+  it('covers every recorded case', () => {
+    expect(Object.keys(build).sort()).toEqual(Object.keys(reference.cases).sort());
+  });
+  for (const [name, ref] of Object.entries(reference.cases)) {
+    it(name, () => {
+      torch.scope(() => {
+        const t = build[name]();
+        expect(t.dtype).toBe(ref.dtype);
+        expect(t.shape).toEqual(ref.shape);
+        expect(t.toString()).toBe(ref.repr);
+        const rtol = t.dtype === 'float16' || t.dtype === 'bfloat16' ? 1e-3 : t.dtype === 'float32' ? 1e-6 : 1e-12;
+        expectClose(t.toArray(), decode(ref.values), rtol);
+      });
+    });
+  }
+});

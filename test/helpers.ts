@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface RefCase {
+  repr: string;
+  dtype: string;
+  shape: number[];
+  values: unknown;
+}
+
+export const reference: { torch: string; cases: Record<string, RefCase> } = JSON.parse(
+  fs.readFileSync(path.join(__dirname, 'fixtures', 'reference.json'), 'utf8'),
+);
+
+/** Python's JSON encodes nan/inf as strings and big ints as strings; turn them back. */
+export function decode(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  return v;
+}
+
+/** Deep comparison with a relative tolerance for floats (float16/bfloat16 round differently). */
+export function expectClose(actual: unknown, expected: unknown, rtol = 1e-6, where = '$'): void {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) throw new Error(`${where}: expected array of ${expected.length}, got ${JSON.stringify(actual)}`);
+    expected.forEach((e, i) => expectClose(actual[i], e, rtol, `${where}[${i}]`));
+    return;
+  }
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (actual === expected) return;
+    if (Number.isNaN(expected) ? Number.isNaN(actual) : Math.abs(actual - expected) <= rtol * Math.max(1, Math.abs(expected))) return;
+    throw new Error(`${where}: expected ${expected}, got ${actual}`);
+  }
+  if (expected !== null && typeof expected === 'object' && typeof expected !== 'bigint') {
+    for (const k of Object.keys(expected)) expectClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], rtol, `${where}.${k}`);
+    return;
+  }
+  if (actual !== expected) throw new Error(`${where}: expected ${String(expected)}, got ${String(actual)}`);
+}
