@@ -60,7 +60,7 @@ export const randn = (...args: SizeArgs): Tensor => factory(ATEN.randn, 'randn',
 /** `torch.full([2, 3], 7)`: dtype inferred from the value as PyTorch does (int -> int64). */
 export function full(size: number[], fillValue: Scalar, options?: TensorOptions): Tensor {
   const [sizes] = sizesAndOptions([size], 'full');
-  return finish(wrap(call(opId(ATEN.full), sizes, fillValue, undefined, dtypeArg(options?.dtype, 'full'), undefined, dev(options))), options);
+  return finish(wrap(call(opId(ATEN.full), sizes, fillValue, dtypeArg(options?.dtype, 'full'), undefined, dev(options))), options);
 }
 
 /**
