@@ -83,6 +83,7 @@ function collectEscaping(v: unknown, out: Set<Owned>, isTensor: (x: unknown) => 
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- replaced by setTensorCheck() at load
 let isTensorFn: (x: unknown) => x is Owned = (x): x is Owned => false;
 /** tensor.ts tells memory.ts how to recognize a Tensor (breaks the import cycle). */
 export function setTensorCheck(fn: (x: unknown) => x is Owned): void {

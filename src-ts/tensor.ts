@@ -94,6 +94,9 @@ function reduceArgs(args: unknown[]): ReduceOptions {
 const optDtype = (d: DTypeLike | undefined, fn: string): number | undefined =>
   d === undefined ? undefined : dtypeCode(d, fn);
 
+// The unary methods are installed on the prototype from ops.ts's UNARY table (see below) and
+// typed by the interface of the same name.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor {
   /** @internal The native handle; -1 once disposed. */
   _h: Handle;
@@ -510,6 +513,7 @@ export class Tensor {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Tensor extends Record<UnaryMethods, () => Tensor> {}
 type UnaryMethods = keyof typeof UNARY;
 

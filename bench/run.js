@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+'use strict';
+// Side-by-side benchmark: torchnode vs Python PyTorch on the same LibTorch (and, for per-op
+// costs, a C++ loop), same thread count, one process run per side. Prints a table of ratios.
+//   npm run bench            (needs a built torchnode, python3-torch, g++)
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const torch = require('..');
+const { findPython } = require('../scripts/python');
+const { config } = require('../scripts/build-config');
+
+const threads = torch.getNumThreads();
+
+function time(iters, fn) {
+  const t0 = process.hrtime.bigint();
+  fn(iters);
+  return Number(process.hrtime.bigint() - t0) / 1e3 / iters;
+}
+
+// Scoped: a scope around every `per` ops, as a training step frees its temporaries. Large
+// tensors use one op per scope, so freed memory is reused at once (as Python's refcounting does).
+function addScoped(n, iters, per = n >= 1e6 ? 1 : 100) {
+  const a = torch.ones(n);
+  const b = torch.ones(n);
+  const run = (k) => {
+    for (let i = 0; i < k; i += per) torch.scope(() => {
+      for (let j = 0; j < per; j++) a.add(b);
+    });
+  };
+  run(Math.min(iters, 1000));
+  const us = time(iters, run);
+  a.dispose();
+  b.dispose();
+  return us;
+}
+
+// GC-only: nothing disposed; the FinalizationRegistry backstop frees results after V8 collects
+// them. Finalizers run on the event loop, so the loop yields every 10 iterations, as a service
+// or an async training loop does between steps.
+async function addGcOnly(n, iters) {
+  const a = torch.ones(n);
+  const b = torch.ones(n);
+  for (let i = 0; i < 20; i++) a.add(b);
+  await new Promise((r) => setImmediate(r));
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) {
+    a.add(b);
+    if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e3 / iters;
+}
+
+function matmul(n = 1024, iters = 20) {
+  return torch.scope(() => {
+    const a = torch.randn(n, n);
+    const b = torch.randn(n, n);
+    for (let i = 0; i < 3; i++) torch.scope(() => a.matmul(b) && undefined);
+    const us = time(iters, (k) => {
+      for (let i = 0; i < k; i++) torch.scope(() => a.matmul(b) && undefined);
+    });
+    return (2 * n ** 3) / (us / 1e6) / 1e9;
+  });
+}
+
+function cppLoop() {
+  const c = config();
+  const exe = path.join(os.tmpdir(), 'torchnode-add-loop');
+  const args = ['-O2', '-std=c++17', path.join(__dirname, 'add_loop.cc'), '-o', exe];
+  for (const d of c.includeDirs.slice(1)) args.push('-I', d);
+  for (const d of c.defines) args.push('-D' + d);
+  args.push(...c.ldflags, ...c.libDirs.map((d) => '-L' + d), ...c.libraries);
+  if (!fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(__dirname, 'add_loop.cc')).mtimeMs) {
+    execFileSync('g++', args, { stdio: 'inherit' });
+  }
+  return JSON.parse(execFileSync(exe, [String(threads)], { encoding: 'utf8' }));
+}
+
+(async () => {
+  console.log(`torchnode ${torch.version.torchnode}, LibTorch ${torch.version.libtorch}, ${threads} threads, BLAS ${torch.config().blas.name}`);
+  const py = JSON.parse(execFileSync(findPython(), [path.join(__dirname, 'bench_torch.py'), String(threads)], { encoding: 'utf8' }));
+  const cpp = cppLoop();
+  const tn = {
+    add1: addScoped(1, 300000),
+    add1k: addScoped(1000, 200000),
+    add1m: addScoped(1000000, 300),
+    add1mGc: await addGcOnly(1000000, 300),
+    matmul: matmul(),
+  };
+  const rows = [
+    ['1-element add (us/op)', tn.add1, py.add1, cpp.add1, 'torchnode/Python <= 0.8'],
+    ['1000-element add (us/op)', tn.add1k, py.add1k, cpp.add1k, ''],
+    ['1M-element add, scoped (us/op)', tn.add1m, py.add1m, cpp.add1m, 'torchnode/C++ <= 1.1'],
+    ['1M-element add, GC only (us/op)', tn.add1mGc, py.add1m, cpp.add1m, 'GC-only/scoped <= 1.5'],
+    ['1024x1024 matmul (GFLOP/s)', tn.matmul, py.matmul, NaN, 'torchnode/Python >= 0.97'],
+  ];
+  const f = (x) => (Number.isNaN(x) ? '-' : x.toFixed(x < 10 ? 3 : 1));
+  console.log('\n| workload | torchnode | Python torch | C++ loop | torchnode / Python | torchnode / C++ | target |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, t, p, c, target] of rows) {
+    console.log(`| ${name} | ${f(t)} | ${f(p)} | ${f(c)} | ${(t / p).toFixed(2)}x | ${Number.isNaN(c) ? '-' : (t / c).toFixed(2) + 'x'} | ${target} |`);
+  }
+  console.log(`\nGC-only / scoped (1M-element add): ${(tn.add1mGc / tn.add1m).toFixed(2)}x`);
+})();
