@@ -1,5 +1,6 @@
 // Module init and the native surface. All state lives in one Addon per Node environment
 // (main thread or worker), so the addon loads in any number of worker_threads at once.
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <napi.h>
 #include <torch/csrc/autograd/function.h>
@@ -53,6 +54,14 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::ManualSeed>("manualSeed"),
         InstanceMethod<&Addon::SetNumThreads>("setNumThreads"),
         InstanceMethod<&Addon::SetNumInteropThreads>("setNumInteropThreads"),
+        InstanceMethod<&Addon::OpNames>("opNames"),
+        InstanceMethod<&Addon::GeneratorNew>("generatorNew"),
+        InstanceMethod<&Addon::GeneratorFree>("generatorFree"),
+        InstanceMethod<&Addon::GeneratorManualSeed>("generatorManualSeed"),
+        InstanceMethod<&Addon::GeneratorSeed>("generatorSeed"),
+        InstanceMethod<&Addon::GeneratorInitialSeed>("generatorInitialSeed"),
+        InstanceMethod<&Addon::GeneratorGetState>("generatorGetState"),
+        InstanceMethod<&Addon::GeneratorSetState>("generatorSetState"),
     });
   }
 
@@ -265,6 +274,103 @@ class Addon : public Napi::Addon<Addon> {
     return Run(info, [&]() -> Napi::Value {
       if (info.Length() > 0) at::set_num_interop_threads(info[0].As<Napi::Number>().Int32Value());
       return Napi::Number::New(info.Env(), at::get_num_interop_threads());
+    });
+  }
+  Napi::Value OpNames(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      auto names = OpRegistry::AllOpNames();
+      Napi::Array a = Napi::Array::New(info.Env(), names.size());
+      for (size_t i = 0; i < names.size(); ++i) a.Set(static_cast<uint32_t>(i), names[i]);
+      return a;
+    });
+  }
+
+  // ---- torch.Generator ----------------------------------------------------------------------
+
+  static uint64_t SeedOf(const Napi::Value& v) {
+    if (v.IsBigInt()) {
+      bool lossless = true;
+      return v.As<Napi::BigInt>().Uint64Value(&lossless);
+    }
+    // Python wraps negative seeds to uint64 as well.
+    return static_cast<uint64_t>(v.As<Napi::Number>().Int64Value());
+  }
+
+  static Napi::Value Uint64ToJs(Napi::Env env, uint64_t x) {
+    if (x <= 9007199254740991ull) return Napi::Number::New(env, static_cast<double>(x));
+    return Napi::BigInt::New(env, x);
+  }
+
+  const at::Generator& Gen(const Napi::CallbackInfo& info) {
+    const at::Generator* g = handles_.GetGenerator(info[0].As<Napi::Number>().Int32Value());
+    if (g == nullptr) throw JsError(ErrorKind::Torch, "Generator: used after dispose()", "ERR_GENERATOR_DISPOSED");
+    return *g;
+  }
+
+  // generatorNew(device, isDefault): a new generator, or the device's default one (shared state).
+  Napi::Value GeneratorNew(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      c10::Device device(info[0].As<Napi::String>().Utf8Value());
+      const bool isDefault = info[1].As<Napi::Boolean>().Value();
+      at::Generator g;
+      if (isDefault) {
+        g = at::globalContext().defaultGenerator(device);
+      } else if (device.is_cpu()) {
+        g = at::detail::createCPUGenerator();
+      } else {
+        throw JsError(ErrorKind::NotImplemented,
+                      "torch.Generator: new generators on " + device.str() + " are not supported by this build");
+      }
+      return Napi::Number::New(info.Env(), handles_.AddGenerator(std::move(g)));
+    });
+  }
+
+  Napi::Value GeneratorFree(const Napi::CallbackInfo& info) {
+    handles_.FreeGenerator(info[0].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value GeneratorManualSeed(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Generator g = Gen(info);
+      std::lock_guard<std::mutex> lock(g.mutex());
+      g.set_current_seed(SeedOf(info[1]));
+      return info.Env().Undefined();
+    });
+  }
+
+  // Seeds from a non-deterministic source and returns the seed (Python's Generator.seed()).
+  Napi::Value GeneratorSeed(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Generator g = Gen(info);
+      std::lock_guard<std::mutex> lock(g.mutex());
+      return Uint64ToJs(info.Env(), g.seed());
+    });
+  }
+
+  Napi::Value GeneratorInitialSeed(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Generator g = Gen(info);
+      std::lock_guard<std::mutex> lock(g.mutex());
+      return Uint64ToJs(info.Env(), g.current_seed());
+    });
+  }
+
+  Napi::Value GeneratorGetState(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Generator g = Gen(info);
+      std::lock_guard<std::mutex> lock(g.mutex());
+      return Napi::Number::New(info.Env(), handles_.Add(g.get_state()));
+    });
+  }
+
+  Napi::Value GeneratorSetState(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Generator g = Gen(info);
+      const at::Tensor& state = TensorArg(info[1], handles_, "Generator.setState", "newState");
+      std::lock_guard<std::mutex> lock(g.mutex());
+      g.set_state(state);
+      return info.Env().Undefined();
     });
   }
 };

@@ -124,7 +124,13 @@ at::Tensor WrappedNumber(const c10::Scalar& s) {
 c10::IValue ToIValue(const Napi::Value& v, const OpEntry& op, const ArgInfo& arg, HandleTable& handles) {
   switch (arg.kind) {
     case ArgKind::Tensor: {
-      // A number here is a handle; a scalar for a Tensor slot comes boxed as [value].
+      // A number here is a handle (one napi call on the hot path); a scalar for a Tensor slot
+      // comes boxed as [value].
+      int32_t h;
+      if (napi_get_value_int32(v.Env(), v, &h) == napi_ok) {
+        const at::Tensor* t = handles.Get(h);
+        if (t != nullptr) return *t;
+      }
       if (v.IsArray()) return WrappedNumber(ToScalar(v.As<Napi::Array>().Get(0u), op, arg));
       return TensorArg(v, handles, op.displayName.c_str(), arg.name.c_str());
     }
@@ -148,7 +154,14 @@ c10::IValue ToIValue(const Napi::Value& v, const OpEntry& op, const ArgInfo& arg
       // Enum codes come from the TS tables (dtype.ts), which mirror c10's values.
       if (!v.IsNumber()) BadArg(op, arg, "an enum code");
       return static_cast<int64_t>(v.As<Napi::Number>().Int32Value());
-    case ArgKind::Generator: BadArg(op, arg, "null (generator objects are not supported yet)");
+    case ArgKind::Generator: {
+      int32_t g;
+      if (napi_get_value_int32(v.Env(), v, &g) == napi_ok) {
+        const at::Generator* gen = handles.GetGenerator(g);
+        if (gen != nullptr) return *gen;
+      }
+      BadArg(op, arg, "a torch.Generator that is not disposed");
+    }
     case ArgKind::IntList: return ToIntList(v, op, arg);
     case ArgKind::FloatList: {
       if (!v.IsArray()) BadArg(op, arg, "an array of numbers");
@@ -210,6 +223,14 @@ const at::Tensor& TensorArg(const Napi::Value& v, HandleTable& handles, const ch
   throw JsError(ErrorKind::Type, std::string(op) + "(): argument '" + arg + "' must be a Tensor");
 }
 
+std::vector<std::string> OpRegistry::AllOpNames() {
+  std::vector<std::string> out;
+  for (const auto& n : c10::Dispatcher::singleton().getAllOpNames()) {
+    out.push_back(n.overload_name.empty() ? n.name : n.name + "." + n.overload_name);
+  }
+  return out;
+}
+
 int32_t OpRegistry::Lookup(const std::string& name, const std::string& overload) {
   std::string key = name + "." + overload;
   auto it = ids_.find(key);
@@ -264,7 +285,12 @@ Napi::Value OpRegistry::Call(const Napi::CallbackInfo& info, size_t first, int32
     throw JsError(ErrorKind::Type, op.displayName + "() takes " + std::to_string(op.args.size()) +
                                        " arguments but " + std::to_string(given) + " were given");
   }
-  torch::jit::Stack stack;
+  // One stack reused across calls saves an allocation per op; a re-entrant call (a JS hook run
+  // from inside an op) gets its own.
+  torch::jit::Stack local;
+  const bool shared = !stackInUse_;
+  torch::jit::Stack& stack = shared ? stack_ : local;
+  StackUse use(shared ? &stackInUse_ : nullptr, stack);
   stack.reserve(op.args.size());
   for (size_t i = 0; i < op.args.size(); ++i) {
     const ArgInfo& arg = op.args[i];
@@ -289,7 +315,12 @@ Napi::Value OpRegistry::Call(const Napi::CallbackInfo& info, size_t first, int32
     return ToJs(env, stack[r], handles);
   };
   if (nret == 0) return env.Undefined();
-  if (nret == 1) return one(0);
+  if (nret == 1) {
+    if (op.returns[0].aliasOfArg < 0 && stack[0].isTensor() && stack[0].toTensor().defined()) {
+      return Napi::Number::New(env, handles.Add(std::move(stack[0]).toTensor()));
+    }
+    return one(0);
+  }
   Napi::Array out = Napi::Array::New(env, nret);
   for (size_t r = 0; r < nret; ++r) out.Set(static_cast<uint32_t>(r), one(r));
   return out;

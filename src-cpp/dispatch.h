@@ -3,6 +3,7 @@
 // converted by the kinds precomputed here, so the hot path does no string work.
 #pragma once
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/core/stack.h>
 #include <napi.h>
 
 #include <string>
@@ -59,8 +60,24 @@ class OpRegistry {
   const OpEntry& Get(int32_t id) const;
   // Calls op `id` with JS arguments info[first...]; returns its result converted for JS.
   Napi::Value Call(const Napi::CallbackInfo& info, size_t first, int32_t id, HandleTable& handles);
+  // "aten::add.Tensor" for every operator the running LibTorch registered (for the coverage report).
+  static std::vector<std::string> AllOpNames();
 
  private:
+  // Marks the shared stack busy for one call and leaves it empty (capacity kept) afterwards.
+  struct StackUse {
+    StackUse(bool* flag, torch::jit::Stack& s) : flag(flag), stack(s) {
+      if (flag != nullptr) *flag = true;
+    }
+    ~StackUse() {
+      stack.clear();
+      if (flag != nullptr) *flag = false;
+    }
+    bool* flag;
+    torch::jit::Stack& stack;
+  };
+  torch::jit::Stack stack_;
+  bool stackInUse_ = false;
   std::vector<OpEntry> ops_;
   std::unordered_map<std::string, int32_t> ids_;
 };

@@ -59,6 +59,25 @@ class HandleTable {
 
   size_t Live() const { return live_; }
 
+  // Generators (torch.Generator) live in their own small table; JS holds their index.
+  int32_t AddGenerator(at::Generator g) {
+    for (size_t i = 0; i < generators_.size(); ++i) {
+      if (!generators_[i].defined()) {
+        generators_[i] = std::move(g);
+        return static_cast<int32_t>(i);
+      }
+    }
+    generators_.push_back(std::move(g));
+    return static_cast<int32_t>(generators_.size() - 1);
+  }
+  const at::Generator* GetGenerator(int64_t g) const {
+    if (g < 0 || g >= static_cast<int64_t>(generators_.size()) || !generators_[g].defined()) return nullptr;
+    return &generators_[g];
+  }
+  void FreeGenerator(int64_t g) {
+    if (GetGenerator(g) != nullptr) generators_[g] = at::Generator();
+  }
+
   // Bytes of the distinct storages held by live handles (views share one storage).
   size_t StorageBytes() const;
 
@@ -66,6 +85,7 @@ class HandleTable {
   std::vector<at::Tensor> slots_;
   std::vector<int32_t> free_;
   std::vector<int64_t> external_;
+  std::vector<at::Generator> generators_;
   size_t live_ = 0;
 };
 

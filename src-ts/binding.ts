@@ -55,6 +55,15 @@ export interface Binding {
   manualSeed(seed: number | bigint): void;
   setNumThreads(n?: number): number;
   setNumInteropThreads(n?: number): number;
+  /** Every operator the running LibTorch registered, as "aten::add.Tensor". */
+  opNames(): string[];
+  generatorNew(device: string, isDefault: boolean): number;
+  generatorFree(g: number): void;
+  generatorManualSeed(g: number, seed: number | bigint): void;
+  generatorSeed(g: number): number | bigint;
+  generatorInitialSeed(g: number): number | bigint;
+  generatorGetState(g: number): Handle;
+  generatorSetState(g: number, state: Handle): void;
 }
 
 const root = path.join(__dirname, '..');

@@ -7,7 +7,7 @@
  * console.log(y.toString());
  */
 import { binding } from './binding';
-import { unary } from './functional';
+import './generated/methods';
 
 export { Tensor } from './tensor';
 export type { Scalar, Item, NestedArray, ToOptions, ReduceOptions, VarOptions } from './tensor';
@@ -19,8 +19,9 @@ export { scope, keep, memory } from './memory';
 export { setPrintOptions } from './format';
 export type { PrintOptions } from './format';
 export * from './creation';
-export * from './functional';
-export { variance as var } from './functional';
+export * from './generated/ops';
+export { Generator, defaultGenerator } from './generator';
+export type { Layout, MemoryFormat } from './layout';
 
 // dtypes as values, as in PyTorch (`torch.float32`); they are the dtype strings themselves.
 export const uint8 = 'uint8';
@@ -44,7 +45,13 @@ export const complex128 = 'complex128';
 export const cdouble = 'complex128';
 export const bool = 'bool';
 
-export const { neg, abs, sqrt, rsqrt, exp, log, sin, cos, tanh, sigmoid, relu, floor, ceil, round, sign, reciprocal, logicalNot } = unary;
+// Layouts and memory formats as values (`torch.strided`, `torch.channelsLast`).
+export const strided = 'strided';
+export const sparseCoo = 'sparse_coo';
+export const contiguousFormat = 'contiguous_format';
+export const preserveFormat = 'preserve_format';
+export const channelsLast = 'channels_last';
+export const channelsLast3d = 'channels_last_3d';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { version: string };

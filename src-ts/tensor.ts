@@ -8,7 +8,7 @@ import { DTYPE_CODE, dtypeCode, dtypeFromCode, toDType, typedArrayFor, type DTyp
 import { argError, TorchError, TypeError as TorchTypeError } from './errors';
 import { formatTensor } from './format';
 import { keep, release, setTensorCheck, track } from './memory';
-import { ATEN, opId, UNARY, type OpRef } from './ops';
+import { ATEN, opId } from './ops';
 
 /** What binary ops take besides a tensor: a Python-style scalar. */
 export type Scalar = number | bigint | boolean;
@@ -50,28 +50,6 @@ export function handleOf(t: unknown, fn: string, param: string): Handle {
   return argError(fn, param, 'a Tensor', t);
 }
 
-function isScalar(v: unknown): v is Scalar {
-  const t = typeof v;
-  return t === 'number' || t === 'bigint' || t === 'boolean';
-}
-
-// Binary ops take a Tensor (the `.Tensor` overload) or a scalar (the `.Scalar` overload). When
-// both refs are the same `.Tensor` overload, the scalar goes boxed as [value] and native code makes
-// it a 0-d "wrapped number" tensor, as Python's binding does for add/sub/mul/div (same dtypes,
-// same grad_fn names).
-function binary(self: Tensor, other: unknown, tensorOp: OpRef, scalarOp: OpRef, fn: string, ...rest: unknown[]): Tensor {
-  if (other instanceof Tensor) return wrap(call(opId(tensorOp), self._h, other._h, ...rest));
-  if (isScalar(other)) return wrap(call(opId(scalarOp), self._h, scalarOp === tensorOp ? [other] : other, ...rest));
-  return argError(fn, 'other', 'a Tensor or a number', other);
-}
-
-function inplace(self: Tensor, other: unknown, tensorOp: OpRef, scalarOp: OpRef, fn: string, ...rest: unknown[]): Tensor {
-  if (other instanceof Tensor) call(opId(tensorOp), self._h, other._h, ...rest);
-  else if (isScalar(other)) call(opId(scalarOp), self._h, other, ...rest);
-  else argError(fn, 'other', 'a Tensor or a number', other);
-  return self;
-}
-
 /** Sizes given as an array or as separate numbers (`view([2, 3])` or `view(2, 3)`). */
 export function sizesFrom(args: unknown[], fn: string): number[] {
   const sizes = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
@@ -79,24 +57,6 @@ export function sizesFrom(args: unknown[], fn: string): number[] {
   return sizes as number[];
 }
 
-// Python's reduction forms: (), (dim), (dim, keepdim), ({dim, keepdim, dtype}), (dim, {keepdim}).
-function reduceArgs(args: unknown[]): ReduceOptions {
-  const out: ReduceOptions = {};
-  for (const a of args) {
-    if (typeof a === 'number' || Array.isArray(a)) out.dim = a as number | number[];
-    else if (typeof a === 'boolean') out.keepdim = a;
-    else if (a !== null && typeof a === 'object') Object.assign(out, a);
-    else if (a !== undefined) argError('reduce', 'dim', 'a dim, a keepdim boolean or an options object', a);
-  }
-  return out;
-}
-
-const optDtype = (d: DTypeLike | undefined, fn: string): number | undefined =>
-  d === undefined ? undefined : dtypeCode(d, fn);
-
-// The unary methods are installed on the prototype from ops.ts's UNARY table (see below) and
-// typed by the interface of the same name.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor {
   /** @internal The native handle; -1 once disposed. */
   _h: Handle;
@@ -285,247 +245,13 @@ export class Tensor {
   cpu(): Tensor {
     return this.to('cpu');
   }
-  clone(): Tensor {
-    return wrap(call(opId(ATEN.clone), this._h));
-  }
-  detach(): Tensor {
-    return wrap(call(opId(ATEN.detach), this._h));
-  }
-  contiguous(): Tensor {
-    return wrap(call(opId(ATEN.contiguous), this._h));
-  }
 
-  // ---- arithmetic -----------------------------------------------------------------------
-
-  /** `self + alpha * other`, broadcasting. */
-  add(other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor {
-    return binary(this, other, ATEN.add, ATEN.add, 'add', options?.alpha);
-  }
-  /** `self - alpha * other`, broadcasting. */
-  sub(other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor {
-    return binary(this, other, ATEN.sub, ATEN.sub, 'sub', options?.alpha);
-  }
-  mul(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.mul, ATEN.mul, 'mul');
-  }
-  /** True division; `{ roundingMode: 'trunc' | 'floor' }` as PyTorch's `rounding_mode`. */
-  div(other: Tensor | Scalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
-    const mode = options?.roundingMode;
-    if (mode === undefined || mode === null) return binary(this, other, ATEN.div, ATEN.div, 'div');
-    return binary(this, other, ATEN.divMode, ATEN.divMode, 'div', mode);
-  }
-  remainder(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.remainder, ATEN.remainderScalar, 'remainder');
-  }
-  pow(exponent: Tensor | Scalar): Tensor {
-    return binary(this, exponent, ATEN.pow, ATEN.powScalar, 'pow');
-  }
-  maximum(other: Tensor): Tensor {
-    return wrap(call(opId(ATEN.maximum), this._h, handleOf(other, 'maximum', 'other')));
-  }
-  minimum(other: Tensor): Tensor {
-    return wrap(call(opId(ATEN.minimum), this._h, handleOf(other, 'minimum', 'other')));
-  }
-  /** Clamps into [min, max]; either bound may be null/undefined. */
-  clamp(min?: Scalar | Tensor | null, max?: Scalar | Tensor | null): Tensor {
-    if (min instanceof Tensor || max instanceof Tensor) {
-      return wrap(call(opId(ATEN.clampTensor), this._h, min instanceof Tensor ? min._h : min, max instanceof Tensor ? max._h : max));
-    }
-    return wrap(call(opId(ATEN.clamp), this._h, min, max));
-  }
-  add_(other: Tensor | Scalar, options?: { alpha?: Scalar }): this {
-    return inplace(this, other, ATEN.add_, ATEN.add_Scalar, 'add_', options?.alpha) as this;
-  }
-  sub_(other: Tensor | Scalar, options?: { alpha?: Scalar }): this {
-    return inplace(this, other, ATEN.sub_, ATEN.sub_Scalar, 'sub_', options?.alpha) as this;
-  }
-  mul_(other: Tensor | Scalar): this {
-    return inplace(this, other, ATEN.mul_, ATEN.mul_Scalar, 'mul_') as this;
-  }
-  div_(other: Tensor | Scalar): this {
-    return inplace(this, other, ATEN.div_, ATEN.div_Scalar, 'div_') as this;
-  }
-  zero_(): this {
-    call(opId(ATEN.zero_), this._h);
-    return this;
-  }
-  fill_(value: Scalar): this {
-    call(opId(ATEN.fill_), this._h, value);
-    return this;
-  }
-
-  // ---- comparison -----------------------------------------------------------------------
-
-  eq(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.eq, ATEN.eqScalar, 'eq');
-  }
-  ne(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.ne, ATEN.neScalar, 'ne');
-  }
-  lt(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.lt, ATEN.ltScalar, 'lt');
-  }
-  le(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.le, ATEN.leScalar, 'le');
-  }
-  gt(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.gt, ATEN.gtScalar, 'gt');
-  }
-  ge(other: Tensor | Scalar): Tensor {
-    return binary(this, other, ATEN.ge, ATEN.geScalar, 'ge');
-  }
-  /** True when both have the same size and elements. */
-  equal(other: Tensor): boolean {
-    return call(opId(ATEN.equal), this._h, handleOf(other, 'equal', 'other')) as boolean;
-  }
-  allclose(other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    return call(opId(ATEN.allclose), this._h, handleOf(other, 'allclose', 'other'), options.rtol, options.atol, options.equalNan) as boolean;
-  }
-
-  // ---- linear algebra -------------------------------------------------------------------
-
-  matmul(other: Tensor): Tensor {
-    return wrap(call(opId(ATEN.matmul), this._h, handleOf(other, 'matmul', 'other')));
-  }
-  mm(other: Tensor): Tensor {
-    return wrap(call(opId(ATEN.mm), this._h, handleOf(other, 'mm', 'mat2')));
-  }
-
-  // ---- reductions -----------------------------------------------------------------------
-
-  /** `t.sum()`, `t.sum(1)`, `t.sum([0, 1], true)`, `t.sum({ dim: 1, keepdim: true, dtype })`. */
-  sum(...args: (number | number[] | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(ATEN.sum), this._h, optDtype(o.dtype, 'sum')));
-    return wrap(call(opId(ATEN.sumDim), this._h, o.dim, o.keepdim ?? false, optDtype(o.dtype, 'sum')));
-  }
-  /** Mean over all elements or over `dim`; same argument forms as `sum`. */
-  mean(...args: (number | number[] | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(ATEN.mean), this._h, optDtype(o.dtype, 'mean')));
-    return wrap(call(opId(ATEN.meanDim), this._h, o.dim, o.keepdim ?? false, optDtype(o.dtype, 'mean')));
-  }
-  prod(...args: (number | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(ATEN.prod), this._h, optDtype(o.dtype, 'prod')));
-    return wrap(call(opId(ATEN.prodDim), this._h, o.dim, o.keepdim ?? false, optDtype(o.dtype, 'prod')));
-  }
-  /** `t.max()` (a 0-d tensor), `t.max(dim, keepdim?)` ([values, indices]), `t.max(other)` (elementwise). */
-  max(): Tensor;
-  max(other: Tensor): Tensor;
-  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
-  max(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor];
-  max(...args: unknown[]): Tensor | [Tensor, Tensor] {
-    return this.extreme(args, ATEN.max, ATEN.maxDim, 'max');
-  }
-  /** `t.min()`, `t.min(dim, keepdim?)` ([values, indices]), `t.min(other)`. */
-  min(): Tensor;
-  min(other: Tensor): Tensor;
-  min(dim: number, keepdim?: boolean): [Tensor, Tensor];
-  min(options: { dim: number; keepdim?: boolean }): [Tensor, Tensor];
-  min(...args: unknown[]): Tensor | [Tensor, Tensor] {
-    return this.extreme(args, ATEN.min, ATEN.minDim, 'min');
-  }
-  private extreme(args: unknown[], all: OpRef, byDim: OpRef, fn: string): Tensor | [Tensor, Tensor] {
-    if (args[0] instanceof Tensor) return fn === 'max' ? this.maximum(args[0]) : this.minimum(args[0]);
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(all), this._h));
-    const [v, i] = call(opId(byDim), this._h, o.dim, o.keepdim ?? false) as Handle[];
-    return [wrap(v), wrap(i)];
-  }
-  /** Index of the largest element (flattened), or along `dim`. */
-  argmax(...args: (number | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    return wrap(call(opId(ATEN.argmax), this._h, o.dim, o.keepdim ?? false));
-  }
-  argmin(...args: (number | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    return wrap(call(opId(ATEN.argmin), this._h, o.dim, o.keepdim ?? false));
-  }
-  /** Standard deviation; `{ correction: 0 }` (or `unbiased: false`) for the population form. */
-  std(...args: (number | number[] | boolean | VarOptions | undefined)[]): Tensor {
-    return this.moment(ATEN.std, args);
-  }
-  var(...args: (number | number[] | boolean | VarOptions | undefined)[]): Tensor {
-    return this.moment(ATEN.var, args);
-  }
-  private moment(o: OpRef, args: unknown[]): Tensor {
-    const r = reduceArgs(args) as VarOptions;
-    const correction = r.correction ?? (r.unbiased === false ? 0 : 1);
-    return wrap(call(opId(o), this._h, r.dim, correction, r.keepdim ?? false));
-  }
-  all(...args: (number | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(ATEN.all), this._h));
-    return wrap(call(opId(ATEN.allDim), this._h, o.dim, o.keepdim ?? false));
-  }
-  any(...args: (number | boolean | ReduceOptions | undefined)[]): Tensor {
-    const o = reduceArgs(args);
-    if (o.dim === undefined) return wrap(call(opId(ATEN.any), this._h));
-    return wrap(call(opId(ATEN.anyDim), this._h, o.dim, o.keepdim ?? false));
-  }
-
-  // ---- shape ----------------------------------------------------------------------------
-
-  /** `t.reshape(2, 3)` or `t.reshape([2, -1])`. */
-  reshape(...shape: (number | number[])[]): Tensor {
-    return wrap(call(opId(ATEN.reshape), this._h, sizesFrom(shape, 'reshape')));
-  }
-  /** A view with a new shape (shares memory; needs compatible strides). */
-  view(...shape: (number | number[])[]): Tensor {
-    return wrap(call(opId(ATEN.view), this._h, sizesFrom(shape, 'view')));
-  }
-  permute(...dims: (number | number[])[]): Tensor {
-    return wrap(call(opId(ATEN.permute), this._h, sizesFrom(dims, 'permute')));
-  }
-  transpose(dim0: number, dim1: number): Tensor {
-    return wrap(call(opId(ATEN.transpose), this._h, dim0, dim1));
-  }
-  t(): Tensor {
-    return wrap(call(opId(ATEN.t), this._h));
-  }
   /** PyTorch's `t.T`: all dims reversed. */
   get T(): Tensor {
     const n = this.dim();
     return this.permute(Array.from({ length: n }, (_, i) => n - 1 - i));
   }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return wrap(call(opId(ATEN.flatten), this._h, startDim, endDim));
-  }
-  squeeze(dim?: number): Tensor {
-    if (dim === undefined) return wrap(call(opId(ATEN.squeeze), this._h));
-    return wrap(call(opId(ATEN.squeezeDim), this._h, dim));
-  }
-  unsqueeze(dim: number): Tensor {
-    return wrap(call(opId(ATEN.unsqueeze), this._h, dim));
-  }
-  /** Broadcasts to a larger size (-1 keeps a dim); a view, no copy. */
-  expand(...sizes: (number | number[])[]): Tensor {
-    return wrap(call(opId(ATEN.expand), this._h, sizesFrom(sizes, 'expand')));
-  }
-  /** PyTorch's `t[start:end:step]` along `dim` (a view). */
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
-    return wrap(call(opId(ATEN.slice), this._h, dim, start ?? undefined, end ?? undefined, step));
-  }
-  /** PyTorch's `t[index]` along `dim` (drops that dim; a view). */
-  select(dim: number, index: number): Tensor {
-    return wrap(call(opId(ATEN.select), this._h, dim, index));
-  }
-}
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Tensor extends Record<UnaryMethods, () => Tensor> {}
-type UnaryMethods = keyof typeof UNARY;
-
-// One-argument elementwise ops: each `t.name()` calls `aten::name(self)`.
-for (const [name, ref] of Object.entries(UNARY)) {
-  Object.defineProperty(Tensor.prototype, name, {
-    value: function (this: Tensor): Tensor {
-      return wrap(call(opId(ref), this._h));
-    },
-    writable: true,
-    configurable: true,
-  });
 }
 
 setTensorCheck((x: unknown): x is Tensor => x instanceof Tensor);

@@ -1,0 +1,84 @@
+/**
+ * torch.Generator: a random number generator state that random ops take as `{ generator }`,
+ * giving the same numbers as Python's `torch.Generator().manual_seed(n)` for the same calls.
+ */
+import { binding } from './binding';
+import { deviceString, Device, type DeviceLike } from './device';
+import { TorchError } from './errors';
+import type { Tensor } from './tensor';
+
+// Generators hold little native memory; the GC frees the ones users drop.
+const registry = new FinalizationRegistry<number>((g) => binding.generatorFree(g));
+
+// tensor.ts hands over its wrap() (breaks the import cycle: tensor.ts does not import this file).
+let wrapHandle: (h: number) => Tensor = () => {
+  throw new TorchError('torchnode: tensor module not loaded');
+};
+/** @internal */
+export function setGeneratorWrap(fn: (h: number) => Tensor): void {
+  wrapHandle = fn;
+}
+
+export class Generator {
+  /** @internal The native generator index; -1 once disposed. */
+  _g: number;
+  readonly device: Device;
+
+  /** A new generator on `device` (CPU). */
+  constructor(device: DeviceLike = 'cpu') {
+    this.device = new Device(deviceString(device));
+    this._g = binding.generatorNew(this.device.toString(), false);
+    registry.register(this, this._g, this);
+  }
+
+  /** @internal The device's default generator (what `torch.manualSeed` seeds). */
+  static _default(device: string): Generator {
+    const g = Object.create(Generator.prototype) as Generator;
+    (g as { device: Device }).device = new Device(device);
+    g._g = binding.generatorNew(device, true);
+    registry.register(g, g._g, g);
+    return g;
+  }
+
+  private id(): number {
+    if (this._g < 0) throw new TorchError('Generator: used after dispose()');
+    return this._g;
+  }
+
+  /** Sets the seed and returns this (Python's `manual_seed`). */
+  manualSeed(seed: number | bigint): this {
+    binding.generatorManualSeed(this.id(), seed);
+    return this;
+  }
+  /** Seeds from a non-deterministic source; returns the seed. */
+  seed(): number | bigint {
+    return binding.generatorSeed(this.id());
+  }
+  /** The seed in use (Python's `initial_seed`). */
+  initialSeed(): number | bigint {
+    return binding.generatorInitialSeed(this.id());
+  }
+  /** The generator's state as a uint8 tensor. */
+  getState(): Tensor {
+    return wrapHandle(binding.generatorGetState(this.id()));
+  }
+  /** Restores a state from `getState()`; returns this. */
+  setState(state: Tensor): this {
+    binding.generatorSetState(this.id(), state._h);
+    return this;
+  }
+  /** Frees the native generator now. */
+  dispose(): void {
+    if (this._g < 0) return;
+    registry.unregister(this);
+    binding.generatorFree(this._g);
+    this._g = -1;
+  }
+}
+
+/** torch.default_generator: the CPU generator that ops use when none is given. */
+let defaultGen: Generator | undefined;
+export function defaultGenerator(): Generator {
+  defaultGen ??= Generator._default('cpu');
+  return defaultGen;
+}
