@@ -13,6 +13,7 @@
 #include "dispatch.h"
 #include "errors.h"
 #include "handles.h"
+#include "indexing.h"
 #include "info.h"
 #include "tensor_data.h"
 
@@ -55,6 +56,8 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::SetNumThreads>("setNumThreads"),
         InstanceMethod<&Addon::SetNumInteropThreads>("setNumInteropThreads"),
         InstanceMethod<&Addon::OpNames>("opNames"),
+        InstanceMethod<&Addon::Index>("index"),
+        InstanceMethod<&Addon::IndexPut>("indexPut"),
         InstanceMethod<&Addon::GeneratorNew>("generatorNew"),
         InstanceMethod<&Addon::GeneratorFree>("generatorFree"),
         InstanceMethod<&Addon::GeneratorManualSeed>("generatorManualSeed"),
@@ -276,6 +279,23 @@ class Addon : public Napi::Addon<Addon> {
       return Napi::Number::New(info.Env(), at::get_num_interop_threads());
     });
   }
+  // index(h, spec) -> handle: Python's t[...]
+  Napi::Value Index(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Tensor r = IndexGet(Tensor(info, 0, "index"), info[1].As<Napi::Array>(), handles_);
+      return Napi::Number::New(info.Env(), handles_.Add(std::move(r)));
+    });
+  }
+
+  // indexPut(h, spec, value): Python's t[...] = value, in place
+  Napi::Value IndexPut(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Tensor self = Tensor(info, 0, "indexPut_");
+      torchnode::IndexPut(self, info[1].As<Napi::Array>(), info[2], handles_);
+      return info.Env().Undefined();
+    });
+  }
+
   Napi::Value OpNames(const Napi::CallbackInfo& info) {
     return Run(info, [&]() -> Napi::Value {
       auto names = OpRegistry::AllOpNames();

@@ -57,6 +57,9 @@ export interface Binding {
   setNumInteropThreads(n?: number): number;
   /** Every operator the running LibTorch registered, as "aten::add.Tensor". */
   opNames(): string[];
+  /** Python's t[...] (spec: see src-cpp/indexing.h). */
+  index(h: Handle, spec: unknown[]): Handle;
+  indexPut(h: Handle, spec: unknown[], value: unknown): void;
   generatorNew(device: string, isDefault: boolean): number;
   generatorFree(g: number): void;
   generatorManualSeed(g: number, seed: number | bigint): void;

@@ -8,6 +8,7 @@
  */
 import { binding } from './binding';
 import './generated/methods';
+import './indexing';
 
 export { Tensor } from './tensor';
 export type { Scalar, Item, NestedArray, ToOptions, ReduceOptions, VarOptions } from './tensor';
@@ -21,6 +22,8 @@ export type { PrintOptions } from './format';
 export * from './creation';
 export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
+export { slice, Slice } from './indexing';
+export type { Index } from './indexing';
 export type { Layout, MemoryFormat } from './layout';
 
 // dtypes as values, as in PyTorch (`torch.float32`); they are the dtype strings themselves.

@@ -6,6 +6,8 @@
 const HAND_METHODS = new Set([
   'size', 'dim', 'numel', 'item', 'to', 'requiresGrad_', 'float', 'double', 'half', 'long', 'int', 'bool', 'cpu',
   'toString', 'dispose', 'keep', 'shape', 'dtype', 'device', 'isCuda', 'requiresGrad', 'ndim', 'T', 'data',
+  // src-ts/indexing.ts: Python's t[...] and t[...] = v (aten::index / index_put_ take only tensors).
+  'index', 'indexPut_',
 ]);
 
 // torch.* functions written by hand (src-ts/creation.ts, src-ts/indexing.ts): factories that take

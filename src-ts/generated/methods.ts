@@ -2069,13 +2069,6 @@ declare module '../tensor' {
      */
     imag(): Tensor;
     /**
-     * `aten::index`
-     *
-     * - `aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor`
-     */
-    index(indices: (Tensor | null)[]): Tensor;
-    index(options: { indices: (Tensor | null)[] }): Tensor;
-    /**
      * `aten::index_add` — https://pytorch.org/docs/stable/generated/torch.Tensor.index_add.html
      *
      * - `aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor`
@@ -2122,13 +2115,6 @@ declare module '../tensor' {
      */
     indexPut(indices: (Tensor | null)[], values: Tensor, accumulate?: boolean): Tensor;
     indexPut(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-    /**
-     * `aten::index_put_` — https://pytorch.org/docs/stable/generated/torch.Tensor.index_put_.html
-     *
-     * - `aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)`
-     */
-    indexPut_(indices: (Tensor | null)[], values: Tensor, accumulate?: boolean): Tensor;
-    indexPut_(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
     /**
      * `aten::index_reduce` — https://pytorch.org/docs/stable/generated/torch.Tensor.index_reduce.html
      *
@@ -5257,18 +5243,18 @@ installMethods(Tensor.prototype, OPS, [
   'greaterEqual_', 'gt', 'gt_', 'hardshrink', 'hardsigmoid', 'hardsigmoid_', 'hardswish', 'hardswish_',
   'hardtanh', 'hardtanh_', 'heaviside', 'heaviside_', 'hingeEmbeddingLoss', 'histc', 'histogram',
   'histogramdd', 'hsplit', 'huberLoss', 'hypot', 'hypot_', 'i0', 'i0_', 'igamma', 'igamma_', 'igammac',
-  'igammac_', 'im2col', 'imag', 'index', 'indexAdd', 'indexAdd_', 'indexCopy', 'indexCopy_', 'indexFill',
-  'indexFill_', 'indexPut', 'indexPut_', 'indexReduce', 'indexReduce_', 'indexSelect', 'indices',
-  'indicesCopy', 'inner', 'intRepr', 'inverse', 'isCoalesced', 'isComplex', 'isConj', 'isDistributed',
-  'isFloatingPoint', 'isInference', 'isLeaf', 'isNeg', 'isNonzero', 'isPinned', 'isSameSize', 'isSetTo',
-  'isSigned', 'isclose', 'isfinite', 'isinf', 'isnan', 'isneginf', 'isposinf', 'isreal', 'istft', 'klDiv',
-  'kron', 'kthvalue', 'l1Loss', 'lcm', 'lcm_', 'ldexp', 'ldexp_', 'le', 'le_', 'leakyRelu', 'leakyRelu_',
-  'lerp', 'lerp_', 'less', 'less_', 'lessEqual', 'lessEqual_', 'lgamma', 'lgamma_', 'lift', 'liftFresh',
-  'liftFreshCopy', 'linearBackward', 'log', 'log10', 'log10_', 'log1p', 'log1p_', 'log2', 'log2_', 'log_',
-  'logNormal', 'logNormal_', 'logSigmoid', 'logSigmoidForward', 'logSoftmax', 'logaddexp', 'logaddexp2',
-  'logcumsumexp', 'logdet', 'logicalAnd', 'logicalAnd_', 'logicalNot', 'logicalNot_', 'logicalOr',
-  'logicalOr_', 'logicalXor', 'logicalXor_', 'logit', 'logit_', 'logsumexp', 'lt', 'lt_', 'luSolve', 'mH',
-  'mT', 'maskedFill', 'maskedFill_', 'maskedScatter', 'maskedScatter_', 'maskedSelect', 'matmul', 'matrixH',
+  'igammac_', 'im2col', 'imag', 'indexAdd', 'indexAdd_', 'indexCopy', 'indexCopy_', 'indexFill',
+  'indexFill_', 'indexPut', 'indexReduce', 'indexReduce_', 'indexSelect', 'indices', 'indicesCopy', 'inner',
+  'intRepr', 'inverse', 'isCoalesced', 'isComplex', 'isConj', 'isDistributed', 'isFloatingPoint',
+  'isInference', 'isLeaf', 'isNeg', 'isNonzero', 'isPinned', 'isSameSize', 'isSetTo', 'isSigned', 'isclose',
+  'isfinite', 'isinf', 'isnan', 'isneginf', 'isposinf', 'isreal', 'istft', 'klDiv', 'kron', 'kthvalue',
+  'l1Loss', 'lcm', 'lcm_', 'ldexp', 'ldexp_', 'le', 'le_', 'leakyRelu', 'leakyRelu_', 'lerp', 'lerp_',
+  'less', 'less_', 'lessEqual', 'lessEqual_', 'lgamma', 'lgamma_', 'lift', 'liftFresh', 'liftFreshCopy',
+  'linearBackward', 'log', 'log10', 'log10_', 'log1p', 'log1p_', 'log2', 'log2_', 'log_', 'logNormal',
+  'logNormal_', 'logSigmoid', 'logSigmoidForward', 'logSoftmax', 'logaddexp', 'logaddexp2', 'logcumsumexp',
+  'logdet', 'logicalAnd', 'logicalAnd_', 'logicalNot', 'logicalNot_', 'logicalOr', 'logicalOr_',
+  'logicalXor', 'logicalXor_', 'logit', 'logit_', 'logsumexp', 'lt', 'lt_', 'luSolve', 'mH', 'mT',
+  'maskedFill', 'maskedFill_', 'maskedScatter', 'maskedScatter_', 'maskedSelect', 'matmul', 'matrixH',
   'matrixExp', 'matrixExpBackward', 'matrixPower', 'max', 'maxPool1d', 'maxPool1dWithIndices', 'maxPool2d',
   'maxPool2dWithIndices', 'maxPool3d', 'maxPool3dWithIndices', 'maxUnpool2d', 'maxUnpool3d', 'maximum',
   'mean', 'median', 'min', 'minimum', 'miopenConvolution', 'miopenConvolutionAddRelu',
