@@ -207,6 +207,11 @@ function tsSignatures(o, isFunction, numbersAsTensors) {
   if (pos.length === 1 && pos[0].code === 'I' && kw.length === 0 && outs.length === 0) {
     sigs.push(`(...${paramName(pos[0].name, isFunction, o)}: number[]): ${ret}`);
   }
+  // (F) tensors one by one for a last Tensor[] argument (`torch.blockDiag(a, b)`).
+  const lastPos = pos[pos.length - 1];
+  if (lastPos && lastPos.code === 'L' && pos.slice(0, -1).every((x) => !x.hasDefault) && !optsNeeded) {
+    sigs.push(`(${[...pos.slice(0, -1).map((x) => positional(x, false)), `...${paramName(lastPos.name, isFunction, o)}: Tensor[]`].join(', ')}): ${ret}`);
+  }
   return [...new Set(sigs)];
 }
 

@@ -40,6 +40,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::Item>("item"),
         InstanceMethod<&Addon::Dtype>("dtype"),
         InstanceMethod<&Addon::Shape>("shape"),
+        InstanceMethod<&Addon::Strides>("strides"),
         InstanceMethod<&Addon::Device>("device"),
         InstanceMethod<&Addon::RequiresGrad>("requiresGrad"),
         InstanceMethod<&Addon::SetRequiresGrad>("setRequiresGrad"),
@@ -164,6 +165,15 @@ class Addon : public Napi::Addon<Addon> {
       auto sizes = Tensor(info, 0, "shape").sizes();
       Napi::Array a = Napi::Array::New(info.Env(), sizes.size());
       for (size_t i = 0; i < sizes.size(); ++i) a.Set(static_cast<uint32_t>(i), static_cast<double>(sizes[i]));
+      return a;
+    });
+  }
+
+  Napi::Value Strides(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      auto strides = Tensor(info, 0, "stride").strides();
+      Napi::Array a = Napi::Array::New(info.Env(), strides.size());
+      for (size_t i = 0; i < strides.size(); ++i) a.Set(static_cast<uint32_t>(i), static_cast<double>(strides[i]));
       return a;
     });
   }

@@ -294,6 +294,19 @@ function bind(s: Sig, self: Tensor | undefined, args: unknown[], n: number, kw: 
     vals[0] = self._h;
     p = 1;
   }
+  // Tensors given one by one for a last Tensor[] parameter (`torch.blockDiag(a, b)`,
+  // `torch.einsum('ij,jk', a, b)`), as Python's functional wrappers take them.
+  const last = s.npos - 1;
+  if (last >= p && ps[last].kind === K.TensorList) {
+    const at = last - p;
+    if (n > at + 1 || (n === at + 1 && args[at] instanceof Tensor)) {
+      const rest = args.slice(at, n);
+      if (rest.every((x) => x instanceof Tensor)) {
+        args = [...args.slice(0, at), rest];
+        n = at + 1;
+      }
+    }
+  }
   const posLeft = s.npos - p;
   // Python's varargs rule: a lone int[] parameter also takes separate ints (`view(2, 3)`).
   if (posLeft === 1 && ps[p].kind === K.IntList && ps[p].size === 0 && (n > 1 || (n === 1 && isInt(args[0])))) {

@@ -40,6 +40,7 @@ export interface Binding {
   item(h: Handle): number | bigint | boolean | { real: number; imag: number };
   dtype(h: Handle): number;
   shape(h: Handle): number[];
+  strides(h: Handle): number[];
   device(h: Handle): string;
   requiresGrad(h: Handle): boolean;
   setRequiresGrad(h: Handle, value: boolean): void;

@@ -33,8 +33,9 @@ function sizesAndOptions<O>(args: unknown[], fn: string): [number[], O | undefin
     rest = args.slice(0, -1);
   }
   const sizes = rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest;
+  // Negative sizes are left to LibTorch, so the message is LibTorch's own.
   for (const s of sizes) {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) argError(fn, 'size', 'non-negative integers', s);
+    if (typeof s !== 'number' || !Number.isInteger(s)) argError(fn, 'size', 'integers', s);
   }
   return [sizes as number[], opts];
 }

@@ -23,6 +23,8 @@ export * from './creation';
 export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
 export { slice, Slice } from './indexing';
+export { tensordot, unique, uniqueConsecutive, numel } from './functional';
+export type { UniqueOptions } from './functional';
 export type { Index } from './indexing';
 export type { Layout, MemoryFormat } from './layout';
 

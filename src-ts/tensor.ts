@@ -5,7 +5,7 @@
 import { binding, type Handle, type NativeValue } from './binding';
 import { Device, deviceString, type DeviceLike } from './device';
 import { DTYPE_CODE, dtypeCode, dtypeFromCode, toDType, typedArrayFor, type DType, type DTypeLike, type TypedArray } from './dtype';
-import { argError, TorchError, TypeError as TorchTypeError } from './errors';
+import { argError, IndexError, TorchError, TypeError as TorchTypeError } from './errors';
 import { formatTensor } from './format';
 import { keep, release, setTensorCheck, track } from './memory';
 import { ATEN, opId } from './ops';
@@ -123,6 +123,16 @@ export class Tensor {
   requiresGrad_(v = true): this {
     binding.setRequiresGrad(this._h, v);
     return this;
+  }
+  /** The strides (`t.stride()`), or one dim's stride (`t.stride(d)`). */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    const s = binding.strides(this._h);
+    if (dim === undefined) return s;
+    const d = dim < 0 ? dim + s.length : dim;
+    if (!Number.isInteger(d) || d < 0 || d >= s.length) throw new IndexError(`Dimension out of range (expected to be in range of [${-s.length}, ${s.length - 1}], but got ${dim})`);
+    return s[d];
   }
   numel(): number {
     return binding.numel(this._h);

@@ -8,6 +8,8 @@ const HAND_METHODS = new Set([
   'toString', 'dispose', 'keep', 'shape', 'dtype', 'device', 'isCuda', 'requiresGrad', 'ndim', 'T', 'data',
   // src-ts/indexing.ts: Python's t[...] and t[...] = v (aten::index / index_put_ take only tensors).
   'index', 'indexPut_',
+  // stride() with no argument gives all strides (Python's Tensor.stride).
+  'stride',
 ]);
 
 // torch.* functions written by hand (src-ts/creation.ts, src-ts/indexing.ts): factories that take
@@ -15,6 +17,8 @@ const HAND_METHODS = new Set([
 const HAND_FUNCTIONS = new Set([
   'tensor', 'zeros', 'ones', 'empty', 'full', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint', 'randperm',
   'zerosLike', 'onesLike', 'emptyLike', 'fullLike', 'randLike', 'randnLike', 'randintLike', 'slice',
+  // src-ts/functional.ts: Python-level wrappers (torch/functional.py).
+  'tensordot', 'uniqueConsecutive',
 ]);
 
 // Python lets a number stand for a Tensor argument of these ops only (python_arg_parser's

@@ -4517,13 +4517,6 @@ declare module '../tensor' {
     stft(nFft: number, hopLength?: number | null, winLength?: number | null, window?: Tensor | null, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null): Tensor;
     stft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
     /**
-     * `aten::stride` — https://pytorch.org/docs/stable/generated/torch.Tensor.stride.html
-     *
-     * - `aten::stride.int(Tensor self, int dim) -> int`
-     */
-    stride(dim: number): number;
-    stride(options: { dim: number }): number;
-    /**
      * `aten::sub` — https://pytorch.org/docs/stable/generated/torch.Tensor.sub.html
      *
      * - `aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`
@@ -5288,11 +5281,11 @@ installMethods(Tensor.prototype, OPS, [
   'softmax', 'softplus', 'softshrink', 'sort', 'sparseDim', 'sparseMask', 'sparseResize', 'sparseResize_',
   'sparseResizeAndClear', 'sparseResizeAndClear_', 'sparseSampledAddmm', 'split', 'splitCopy',
   'splitWithSizes', 'splitWithSizesCopy', 'sqrt', 'sqrt_', 'square', 'square_', 'squeeze', 'squeeze_',
-  'squeezeCopy', 'sspaddmm', 'std', 'stdMean', 'stft', 'stride', 'sub', 'sub_', 'subtract', 'subtract_',
-  'sum', 'sumToSize', 'svd', 'swapaxes', 'swapaxes_', 'swapdims', 'swapdims_', 'symeig', 't', 't_', 'tCopy',
-  'take', 'takeAlongDim', 'tan', 'tan_', 'tanh', 'tanh_', 'tensorSplit', 'tensordot', 'thnnConv2d',
-  'threshold', 'threshold_', 'tile', 'toDense', 'toMkldnn', 'toPaddedTensor', 'toSparse', 'toSparseBsc',
-  'toSparseBsr', 'toSparseCsc', 'toSparseCsr', 'topk', 'trace', 'transpose', 'transpose_', 'transposeCopy',
+  'squeezeCopy', 'sspaddmm', 'std', 'stdMean', 'stft', 'sub', 'sub_', 'subtract', 'subtract_', 'sum',
+  'sumToSize', 'svd', 'swapaxes', 'swapaxes_', 'swapdims', 'swapdims_', 'symeig', 't', 't_', 'tCopy', 'take',
+  'takeAlongDim', 'tan', 'tan_', 'tanh', 'tanh_', 'tensorSplit', 'tensordot', 'thnnConv2d', 'threshold',
+  'threshold_', 'tile', 'toDense', 'toMkldnn', 'toPaddedTensor', 'toSparse', 'toSparseBsc', 'toSparseBsr',
+  'toSparseCsc', 'toSparseCsr', 'topk', 'trace', 'transpose', 'transpose_', 'transposeCopy',
   'triangularSolve', 'tril', 'tril_', 'triu', 'triu_', 'trueDivide', 'trueDivide_', 'trunc', 'trunc_',
   'typeAs', 'unbind', 'unbindCopy', 'unflatten', 'unfold', 'unfoldCopy', 'uniform', 'uniform_',
   'uniqueConsecutive', 'uniqueDim', 'uniqueDimConsecutive', 'unsafeChunk', 'unsafeSplit',

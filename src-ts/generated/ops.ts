@@ -315,6 +315,7 @@ export function alignAs(...args: any[]): any {
  * - `aten::align_tensors(Tensor[] tensors) -> Tensor[]`
  */
 export function alignTensors(tensors: Tensor[]): Tensor[];
+export function alignTensors(...tensors: Tensor[]): Tensor[];
 export function alignTensors(...args: any[]): any {
   return callFunction(OPS.alignTensors, args);
 }
@@ -664,6 +665,7 @@ export function atanh(...args: any[]): any {
  */
 export function atleast1d(input: Tensor): Tensor;
 export function atleast1d(tensors: Tensor[]): Tensor[];
+export function atleast1d(...tensors: Tensor[]): Tensor[];
 export function atleast1d(...args: any[]): any {
   return callFunction(OPS.atleast1d, args);
 }
@@ -676,6 +678,7 @@ export function atleast1d(...args: any[]): any {
  */
 export function atleast2d(input: Tensor): Tensor;
 export function atleast2d(tensors: Tensor[]): Tensor[];
+export function atleast2d(...tensors: Tensor[]): Tensor[];
 export function atleast2d(...args: any[]): any {
   return callFunction(OPS.atleast2d, args);
 }
@@ -688,6 +691,7 @@ export function atleast2d(...args: any[]): any {
  */
 export function atleast3d(input: Tensor): Tensor;
 export function atleast3d(tensors: Tensor[]): Tensor[];
+export function atleast3d(...tensors: Tensor[]): Tensor[];
 export function atleast3d(...args: any[]): any {
   return callFunction(OPS.atleast3d, args);
 }
@@ -1123,6 +1127,7 @@ export function blackmanWindow(...args: any[]): any {
  * - `aten::block_diag.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function blockDiag(tensors: Tensor[]): Tensor;
+export function blockDiag(...tensors: Tensor[]): Tensor;
 export function blockDiag(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function blockDiag(...args: any[]): any {
   return callFunction(OPS.blockDiag, args);
@@ -1146,6 +1151,7 @@ export function bmm(...args: any[]): any {
  * - `aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]`
  */
 export function broadcastTensors(tensors: Tensor[]): Tensor[];
+export function broadcastTensors(...tensors: Tensor[]): Tensor[];
 export function broadcastTensors(...args: any[]): any {
   return callFunction(OPS.broadcastTensors, args);
 }
@@ -1192,6 +1198,7 @@ export function canCast(...args: any[]): any {
  * - `aten::cartesian_prod(Tensor[] tensors) -> Tensor`
  */
 export function cartesianProd(tensors: Tensor[]): Tensor;
+export function cartesianProd(...tensors: Tensor[]): Tensor;
 export function cartesianProd(...args: any[]): any {
   return callFunction(OPS.cartesianProd, args);
 }
@@ -1287,6 +1294,7 @@ export function celu(...args: any[]): any {
  * - `aten::chain_matmul.out(Tensor[] matrices, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function chainMatmul(matrices: Tensor[]): Tensor;
+export function chainMatmul(...matrices: Tensor[]): Tensor;
 export function chainMatmul(matrices: Tensor[], options: { out: Tensor }): Tensor;
 export function chainMatmul(...args: any[]): any {
   return callFunction(OPS.chainMatmul, args);
@@ -1505,6 +1513,7 @@ export function colIndicesCopy(...args: any[]): any {
  * - `aten::column_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function columnStack(tensors: Tensor[]): Tensor;
+export function columnStack(...tensors: Tensor[]): Tensor;
 export function columnStack(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function columnStack(...args: any[]): any {
   return callFunction(OPS.columnStack, args);
@@ -2215,6 +2224,7 @@ export function denseDim(...args: any[]): any {
  */
 export function dequantize(input: Tensor): Tensor;
 export function dequantize(tensors: Tensor[]): Tensor[];
+export function dequantize(...tensors: Tensor[]): Tensor[];
 export function dequantize(input: Tensor, options: { out: Tensor }): Tensor;
 export function dequantize(tensors: Tensor[], options: { out: Tensor }): void;
 export function dequantize(...args: any[]): any {
@@ -2468,6 +2478,7 @@ export function dsplit(...args: any[]): any {
  * - `aten::dstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function dstack(tensors: Tensor[]): Tensor;
+export function dstack(...tensors: Tensor[]): Tensor;
 export function dstack(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function dstack(...args: any[]): any {
   return callFunction(OPS.dstack, args);
@@ -2479,6 +2490,7 @@ export function dstack(...args: any[]): any {
  * - `aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor`
  */
 export function einsum(equation: string, tensors: Tensor[], options?: { path?: number[] | null }): Tensor;
+export function einsum(equation: string, ...tensors: Tensor[]): Tensor;
 export function einsum(...args: any[]): any {
   return callFunction(OPS.einsum, args);
 }
@@ -2949,6 +2961,7 @@ export function flatten(...args: any[]): any {
  * - `aten::flatten_dense_tensors(Tensor[] tensors) -> Tensor`
  */
 export function flattenDenseTensors(tensors: Tensor[]): Tensor;
+export function flattenDenseTensors(...tensors: Tensor[]): Tensor;
 export function flattenDenseTensors(...args: any[]): any {
   return callFunction(OPS.flattenDenseTensors, args);
 }
@@ -3738,6 +3751,7 @@ export function hspmm(...args: any[]): any {
  * - `aten::hstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function hstack(tensors: Tensor[]): Tensor;
+export function hstack(...tensors: Tensor[]): Tensor;
 export function hstack(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function hstack(...args: any[]): any {
   return callFunction(OPS.hstack, args);
@@ -5210,6 +5224,7 @@ export function median(...args: any[]): any {
  * - `aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]`
  */
 export function meshgrid(tensors: Tensor[]): Tensor[];
+export function meshgrid(...tensors: Tensor[]): Tensor[];
 export function meshgrid(tensors: Tensor[], options: { indexing: string }): Tensor[];
 export function meshgrid(...args: any[]): any {
   return callFunction(OPS.meshgrid, args);
@@ -7474,6 +7489,7 @@ export function rowIndicesCopy(...args: any[]): any {
  * - `aten::row_stack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function rowStack(tensors: Tensor[]): Tensor;
+export function rowStack(...tensors: Tensor[]): Tensor;
 export function rowStack(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function rowStack(...args: any[]): any {
   return callFunction(OPS.rowStack, args);
@@ -8649,18 +8665,6 @@ export function tensorSplit(...args: any[]): any {
 }
 
 /**
- * `aten::tensordot` — https://pytorch.org/docs/stable/generated/torch.tensordot.html
- *
- * - `aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other) -> Tensor`
- * - `aten::tensordot.out(Tensor self, Tensor other, int[] dims_self, int[] dims_other, *, Tensor(a!) out) -> Tensor(a!)`
- */
-export function tensordot(input: Tensor, other: Tensor, dimsSelf: number[], dimsOther: number[]): Tensor;
-export function tensordot(input: Tensor, other: Tensor, dimsSelf: number[], dimsOther: number[], options: { out: Tensor }): Tensor;
-export function tensordot(...args: any[]): any {
-  return callFunction(OPS.tensordot, args);
-}
-
-/**
  * `aten::thnn_conv2d`
  *
  * - `aten::thnn_conv2d(Tensor self, Tensor weight, int[2] kernel_size, Tensor? bias=None, int[2] stride=1, int[2] padding=0) -> Tensor`
@@ -9080,6 +9084,7 @@ export function unflatten(...args: any[]): any {
  * - `aten::unflatten_dense_tensors(Tensor flat, Tensor[] tensors) -> Tensor[]`
  */
 export function unflattenDenseTensors(flat: Tensor, tensors: Tensor[]): Tensor[];
+export function unflattenDenseTensors(flat: Tensor, ...tensors: Tensor[]): Tensor[];
 export function unflattenDenseTensors(...args: any[]): any {
   return callFunction(OPS.unflattenDenseTensors, args);
 }
@@ -9129,19 +9134,6 @@ export function uniform(input: Tensor, options?: { from?: number; to?: number; g
 export function uniform(input: Tensor, options: { from?: number; to?: number; generator?: Generator | null; out: Tensor }): Tensor;
 export function uniform(...args: any[]): any {
   return callFunction(OPS.uniform, args);
-}
-
-/**
- * `aten::unique_consecutive` — https://pytorch.org/docs/stable/generated/torch.unique_consecutive.html
- *
- * - `aten::unique_consecutive(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> (Tensor, Tensor, Tensor)`
- * - `aten::unique_consecutive.out(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))`
- */
-export function uniqueConsecutive(input: Tensor, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null): [Tensor, Tensor, Tensor];
-export function uniqueConsecutive(input: Tensor, options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
-export function uniqueConsecutive(input: Tensor, options: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null; out: [Tensor, Tensor, Tensor] }): [Tensor, Tensor, Tensor];
-export function uniqueConsecutive(...args: any[]): any {
-  return callFunction(OPS.uniqueConsecutive, args);
 }
 
 /**
@@ -9697,6 +9689,7 @@ export function vsplit(...args: any[]): any {
  * - `aten::vstack.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
  */
 export function vstack(tensors: Tensor[]): Tensor;
+export function vstack(...tensors: Tensor[]): Tensor;
 export function vstack(tensors: Tensor[], options: { out: Tensor }): Tensor;
 export function vstack(...args: any[]): any {
   return callFunction(OPS.vstack, args);
@@ -10101,6 +10094,7 @@ export namespace linalg {
    * - `aten::linalg_multi_dot.out(Tensor[] tensors, *, Tensor(a!) out) -> Tensor(a!)`
    */
   export function multiDot(tensors: Tensor[]): Tensor;
+  export function multiDot(...tensors: Tensor[]): Tensor;
   export function multiDot(tensors: Tensor[], options: { out: Tensor }): Tensor;
   export function multiDot(...args: any[]): any {
     return callFunction(OPS.linalgMultiDot, args);
