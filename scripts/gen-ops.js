@@ -180,6 +180,7 @@ function tsSignatures(o, isFunction, numbersAsTensors) {
   const kw = params.filter((x) => x.kwOnly && !x.out);
   const outs = params.filter((x) => x.out);
   const ret = tsReturn(o);
+  const isFactory = o.params.some((x) => x.name === 'pin_memory') && o.params.some((x) => x.name === 'dtype');
   const t = (x) => tsType(x, numbersAsTensors);
   const positional = (x, opt) => `${paramName(x.name, isFunction, o)}${opt ? '?' : ''}: ${t(x)}`;
   const field = (x) => `${camel(x.name)}${x.hasDefault ? '?' : ''}: ${t(x)}`;
@@ -187,6 +188,8 @@ function tsSignatures(o, isFunction, numbersAsTensors) {
     const inPos = pos.slice(0, posCount);
     const inOpts = [...pos.slice(posCount), ...kw];
     const fields = inOpts.map(field);
+    // Python's factories also take requires_grad= (argparse.ts applies it to the result).
+    if (isFactory) fields.push('requiresGrad?: boolean');
     if (outs.length === 1) fields.push('out: Tensor');
     else if (outs.length > 1) fields.push(`out: [${outs.map(() => 'Tensor').join(', ')}]`);
     const optsRequired = inOpts.some((x) => !x.hasDefault) || outs.length > 0;
@@ -204,8 +207,10 @@ function tsSignatures(o, isFunction, numbersAsTensors) {
   // (D) methods: non-tensor arguments all by name (`x.max({ dim: 1 })`).
   if (!isFunction && nRequired > 0 && pos.every((x) => x.code !== 'T' && x.code !== 'L')) sigs.push(make(0, false));
   // (E) Python's varargs: a lone int[] argument also takes separate ints (`x.view(2, 3)`).
-  if (pos.length === 1 && pos[0].code === 'I' && kw.length === 0 && outs.length === 0) {
-    sigs.push(`(...${paramName(pos[0].name, isFunction, o)}: number[]): ${ret}`);
+  if (pos.length === 1 && pos[0].code === 'I' && outs.length === 0 && !kw.some((x) => !x.hasDefault)) {
+    const name = paramName(pos[0].name, isFunction, o);
+    sigs.push(`(...${name}: number[]): ${ret}`);
+    if (kw.length) sigs.push(`(...args: [...${name}: number[], options: ${make(1, false).match(/options\??: (\{.*\})\)/)[1]}]): ${ret}`);
   }
   // (F) tensors one by one for a last Tensor[] argument (`torch.blockDiag(a, b)`).
   const lastPos = pos[pos.length - 1];
@@ -242,10 +247,10 @@ function docLink(api, opName, isFunction) {
 
 // --- main ------------------------------------------------------------------------------------
 
-function build() {
+function build({ docs = true } = {}) {
   const lt = findLibTorch();
   const { schemas } = readDeclarations(lt.includeDirs[0]);
-  const api = pythonApi();
+  const api = docs ? pythonApi() : { torch: [], tensor: [], functional: [], linalg: [], special: [], fft: [] };
   const groups = new Map(); // op name -> overloads
   const skipped = [];
   for (const s of schemas) {

@@ -33,6 +33,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::SetErrorClasses>("init"),
         InstanceMethod<&Addon::OpId>("opId"),
         InstanceMethod<&Addon::OpSchema>("opSchema"),
+        InstanceMethod<&Addon::OpUnsupported>("opUnsupported"),
         InstanceMethod<&Addon::Call>("call"),
         InstanceMethod<&Addon::FromTypedArray>("fromTypedArray"),
         InstanceMethod<&Addon::ToArrayBuffer>("toArrayBuffer"),
@@ -119,6 +120,18 @@ class Addon : public Napi::Addon<Addon> {
       std::ostringstream s;
       s << ops_.Get(info[0].As<Napi::Number>().Int32Value()).handle.schema();
       return Napi::String::New(info.Env(), s.str());
+    });
+  }
+
+  // Names of the arguments of op `id` that the generic path cannot convert (for tests).
+  Napi::Value OpUnsupported(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      const OpEntry& op = ops_.Get(info[0].As<Napi::Number>().Int32Value());
+      Napi::Array a = Napi::Array::New(info.Env());
+      for (const auto& arg : op.args) {
+        if (arg.kind == ArgKind::Unsupported) a.Set(a.Length(), arg.name);
+      }
+      return a;
     });
   }
 

@@ -91,6 +91,7 @@ interface Sig {
   varargs: boolean; // one positional int[] that also takes separate ints (`view(2, 3)`)
   rets: Ret[];
   outs: number[]; // indices of out= params
+  factory: boolean; // makes a tensor from TensorOptions (takes Python's extra requires_grad=)
   id: number; // native op id, -1 until first call
   byKey: Map<string, number>;
 }
@@ -164,6 +165,7 @@ function parseSig(overload: string, params: string, rets: string): Sig {
     varargs: false,
     rets: retList,
     outs: ps.flatMap((p, i) => (p.out ? [i] : [])),
+    factory: byKey.has('pin_memory') && byKey.has('dtype') && !byKey.has('requires_grad'),
     id: -1,
     byKey,
   };
@@ -339,6 +341,7 @@ function bind(s: Sig, self: Tensor | undefined, args: unknown[], n: number, kw: 
         }
         continue;
       }
+      if (key === 'requiresGrad' && s.factory) continue; // applied to the result (dispatch)
       const idx = s.byKey.get(key);
       if (idx === undefined || ps[idx].out) return fail(why, `got an unexpected keyword argument '${key}'`);
       if (vals[idx] !== undefined || (self !== undefined && idx === 0)) return fail(why, `got multiple values for argument '${key}'`);
@@ -377,6 +380,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(describe).join(', ')}]`;
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  if (typeof v === 'string') return `string '${v.length > 40 ? v.slice(0, 37) + '...' : v}'`;
   return typeof v;
 }
 
@@ -493,8 +497,13 @@ function dispatch(g: OpGroup, self: Tensor | undefined, args: unknown[]): unknow
   }
   const nat = g.numbersAsTensors;
   for (let i = 0; i < sigs.length; i++) {
-    const vals = bind(sigs[i], self, args, n, kw, nat);
-    if (vals !== null) return invoke(g, sigs[i], vals, self, args, kw);
+    const s = sigs[i];
+    const vals = bind(s, self, args, n, kw, nat);
+    if (vals === null) continue;
+    const r = invoke(g, s, vals, self, args, kw);
+    // Python's factories take requires_grad=, which is not an ATen argument.
+    if (s.factory && kw !== undefined && kw.requiresGrad === true) (r as Tensor).requiresGrad_(true);
+    return r;
   }
   throw noMatch(g, self, args, n, kw);
 }

@@ -32,6 +32,8 @@ export interface Binding {
   init(errorClasses: Function[]): void;
   opId(name: string, overload: string): number;
   opSchema(id: number): string;
+  /** Arguments of op `id` the generic path cannot convert (none, for every generated op). */
+  opUnsupported(id: number): string[];
   /** Calls operator `id` with its arguments in schema order (undefined = the schema's default). */
   call(id: number, ...args: unknown[]): NativeValue;
   fromTypedArray(data: ArrayBufferView, shape: number[], srcDtype: number, dstDtype: number): Handle;

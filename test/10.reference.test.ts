@@ -104,6 +104,29 @@ for (const dt of ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat
   build[`dtype_${dt}`] = () => torch.tensor([[0, 1, 2], [3, 4, 5]]).to(dt);
 }
 
+// Printing sources, built as make_fixtures.py's print_source() builds them.
+function printSource(dt: string, n: number): Tensor {
+  const x = torch.arange(n, { dtype: 'float64' });
+  if (dt === 'bool') return x.remainder(3).eq(1);
+  if (dt === 'uint8') return x.mul(7).remainder(256).to('uint8');
+  if (dt.startsWith('complex')) return torch.complex(x.div(7).sub(3.25), torch.rsub(x.div(3), 2.5)).to(dt as torch.DType);
+  return x.mul(1.75).sub(3.25).to(dt as torch.DType);
+}
+for (const dt of ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'complex64', 'complex128', 'bool']) {
+  build[`print_${dt}_0d`] = () => printSource(dt, 4).index(3);
+  build[`print_${dt}_empty`] = () => printSource(dt, 0).reshape(3, 0);
+  build[`print_${dt}_small`] = () => printSource(dt, 6).reshape(2, 3);
+  build[`print_${dt}_large`] = () => printSource(dt, 1500).reshape(30, 50);
+}
+build.generator_stream = () => {
+  const g = new torch.Generator().manualSeed(3);
+  const a = torch.randn([2, 3], { generator: g } as never);
+  torch.manualSeed(0);
+  torch.rand(4);
+  const b = torch.normal(0.0, 1.0, [3], { generator: g });
+  return torch.cat([a.reshape(-1), b]);
+};
+
 describe('against Python torch ' + reference.torch, () => {
   it('covers every recorded case', () => {
     expect(Object.keys(build).sort()).toEqual(Object.keys(reference.cases).sort());

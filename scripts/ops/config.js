@@ -12,14 +12,9 @@ const HAND_METHODS = new Set([
   'stride',
 ]);
 
-// torch.* functions written by hand (src-ts/creation.ts, src-ts/indexing.ts): factories that take
-// sizes as an array or as numbers and infer dtypes from JS values the way Python does.
-const HAND_FUNCTIONS = new Set([
-  'tensor', 'zeros', 'ones', 'empty', 'full', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint', 'randperm',
-  'zerosLike', 'onesLike', 'emptyLike', 'fullLike', 'randLike', 'randnLike', 'randintLike', 'slice',
-  // src-ts/functional.ts: Python-level wrappers (torch/functional.py).
-  'tensordot', 'uniqueConsecutive',
-]);
+// torch.* functions written by hand: `tensor` (dtype inference from JS values, src-ts/creation.ts),
+// `slice` (src-ts/indexing.ts), and Python-level wrappers (src-ts/functional.ts).
+const HAND_FUNCTIONS = new Set(['tensor', 'slice', 'tensordot', 'uniqueConsecutive']);
 
 // Python lets a number stand for a Tensor argument of these ops only (python_arg_parser's
 // should_allow_numbers_as_tensors); it becomes a 0-d "wrapped number" tensor, which type promotion

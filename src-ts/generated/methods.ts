@@ -1377,7 +1377,7 @@ declare module '../tensor' {
      *
      * - `aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    emptyLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    emptyLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::eq` — https://pytorch.org/docs/stable/generated/torch.Tensor.eq.html
      *
@@ -1469,6 +1469,8 @@ declare module '../tensor' {
      */
     expand(size: number[], options?: { implicit?: boolean }): Tensor;
     expand(options: { size: number[]; implicit?: boolean }): Tensor;
+    expand(...size: number[]): Tensor;
+    expand(...args: [...size: number[], options: { implicit?: boolean }]): Tensor;
     /**
      * `aten::expand_as` — https://pytorch.org/docs/stable/generated/torch.Tensor.expand_as.html
      *
@@ -1482,6 +1484,8 @@ declare module '../tensor' {
      */
     expandCopy(size: number[], options?: { implicit?: boolean }): Tensor;
     expandCopy(options: { size: number[]; implicit?: boolean }): Tensor;
+    expandCopy(...size: number[]): Tensor;
+    expandCopy(...args: [...size: number[], options: { implicit?: boolean }]): Tensor;
     /**
      * `aten::expm1` — https://pytorch.org/docs/stable/generated/torch.Tensor.expm1.html
      *
@@ -1738,8 +1742,8 @@ declare module '../tensor' {
      *
      * - `aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    fullLike(fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
-    fullLike(options: { fillValue: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    fullLike(fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+    fullLike(options: { fillValue: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::fused_moving_avg_obs_fake_quant` — https://pytorch.org/docs/stable/generated/torch.fused_moving_avg_obs_fake_quant.html
      *
@@ -3236,36 +3240,42 @@ declare module '../tensor' {
      *
      * - `aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
      */
-    newEmpty(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    newEmpty(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newEmpty(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newEmpty(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newEmpty(...size: number[]): Tensor;
+    newEmpty(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
     /**
      * `aten::new_empty_strided` — https://pytorch.org/docs/stable/generated/torch.Tensor.new_empty_strided.html
      *
      * - `aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
      */
-    newEmptyStrided(size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    newEmptyStrided(options: { size: number[]; stride: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newEmptyStrided(size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newEmptyStrided(options: { size: number[]; stride: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::new_full` — https://pytorch.org/docs/stable/generated/torch.Tensor.new_full.html
      *
      * - `aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
      */
-    newFull(size: number[], fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    newFull(options: { size: number[]; fillValue: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newFull(size: number[], fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newFull(options: { size: number[]; fillValue: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::new_ones` — https://pytorch.org/docs/stable/generated/torch.Tensor.new_ones.html
      *
      * - `aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
      */
-    newOnes(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    newOnes(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newOnes(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newOnes(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newOnes(...size: number[]): Tensor;
+    newOnes(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
     /**
      * `aten::new_zeros` — https://pytorch.org/docs/stable/generated/torch.Tensor.new_zeros.html
      *
      * - `aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
      */
-    newZeros(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-    newZeros(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+    newZeros(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newZeros(options: { size: number[]; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+    newZeros(...size: number[]): Tensor;
+    newZeros(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
     /**
      * `aten::nextafter` — https://pytorch.org/docs/stable/generated/torch.Tensor.nextafter.html
      *
@@ -3403,7 +3413,7 @@ declare module '../tensor' {
      *
      * - `aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    onesLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    onesLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::orgqr` — https://pytorch.org/docs/stable/generated/torch.Tensor.orgqr.html
      *
@@ -3665,23 +3675,23 @@ declare module '../tensor' {
      *
      * - `aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    randLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    randLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::randint_like` — https://pytorch.org/docs/stable/generated/torch.randint_like.html
      *
      * - `aten::randint_like(Tensor self, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      * - `aten::randint_like.low_dtype(Tensor self, int low, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    randintLike(high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
-    randintLike(options: { high: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
-    randintLike(low: number, high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
-    randintLike(options: { low: number; high: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    randintLike(high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+    randintLike(options: { high: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+    randintLike(low: number, high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+    randintLike(options: { low: number; high: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::randn_like` — https://pytorch.org/docs/stable/generated/torch.randn_like.html
      *
      * - `aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    randnLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    randnLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
     /**
      * `aten::random` — https://pytorch.org/docs/stable/generated/torch.random.html
      *
@@ -3876,6 +3886,8 @@ declare module '../tensor' {
      */
     resize(size: number[], options?: { memoryFormat?: MemoryFormat | null }): Tensor;
     resize(options: { size: number[]; memoryFormat?: MemoryFormat | null }): Tensor;
+    resize(...size: number[]): Tensor;
+    resize(...args: [...size: number[], options: { memoryFormat?: MemoryFormat | null }]): Tensor;
     /**
      * `aten::resize_` — https://pytorch.org/docs/stable/generated/torch.Tensor.resize_.html
      *
@@ -3883,6 +3895,8 @@ declare module '../tensor' {
      */
     resize_(size: number[], options?: { memoryFormat?: MemoryFormat | null }): Tensor;
     resize_(options: { size: number[]; memoryFormat?: MemoryFormat | null }): Tensor;
+    resize_(...size: number[]): Tensor;
+    resize_(...args: [...size: number[], options: { memoryFormat?: MemoryFormat | null }]): Tensor;
     /**
      * `aten::resize_as` — https://pytorch.org/docs/stable/generated/torch.Tensor.resize_as.html
      *
@@ -5195,7 +5209,7 @@ declare module '../tensor' {
      *
      * - `aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
      */
-    zerosLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+    zerosLike(options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
   }
 }
 

@@ -426,6 +426,25 @@ export function any(...args: any[]): any {
 }
 
 /**
+ * `aten::arange` — https://pytorch.org/docs/stable/generated/torch.arange.html
+ *
+ * - `aten::arange(Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::arange.start(Scalar start, Scalar end, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::arange.out(Scalar end, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function arange(end: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function arange(start: Scalar, end: Scalar, step?: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function arange(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function arange(start: Scalar, end: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function arange(end: Scalar, options: { out: Tensor }): Tensor;
+export function arange(start: Scalar, end: Scalar, options: { step?: Scalar; out: Tensor }): Tensor;
+export function arange(...args: any[]): any {
+  return callFunction(OPS.arange, args);
+}
+
+/**
  * `aten::arccos` — https://pytorch.org/docs/stable/generated/torch.arccos.html
  *
  * - `aten::arccos(Tensor self) -> Tensor`
@@ -781,8 +800,8 @@ export function baddbmm(...args: any[]): any {
  * - `aten::bartlett_window.out(int window_length, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::bartlett_window.periodic_out(int window_length, bool periodic, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function bartlettWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function bartlettWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function bartlettWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function bartlettWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function bartlettWindow(windowLength: number, options: { out: Tensor }): Tensor;
 export function bartlettWindow(windowLength: number, periodic: boolean, options: { out: Tensor }): Tensor;
 export function bartlettWindow(...args: any[]): any {
@@ -1112,8 +1131,8 @@ export function bitwiseXor(...args: any[]): any {
  * - `aten::blackman_window.out(int window_length, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::blackman_window.periodic_out(int window_length, bool periodic, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function blackmanWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function blackmanWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function blackmanWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function blackmanWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function blackmanWindow(windowLength: number, options: { out: Tensor }): Tensor;
 export function blackmanWindow(windowLength: number, periodic: boolean, options: { out: Tensor }): Tensor;
 export function blackmanWindow(...args: any[]): any {
@@ -2592,12 +2611,38 @@ export function embeddingSparseBackward(...args: any[]): any {
 }
 
 /**
+ * `aten::empty` — https://pytorch.org/docs/stable/generated/torch.empty.html
+ *
+ * - `aten::empty.memory_format(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::empty.out(SymInt[] size, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function empty(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function empty(...size: number[]): Tensor;
+export function empty(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }]): Tensor;
+export function empty(size: number[], options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function empty(...args: any[]): any {
+  return callFunction(OPS.empty, args);
+}
+
+/**
+ * `aten::empty_like` — https://pytorch.org/docs/stable/generated/torch.empty_like.html
+ *
+ * - `aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::empty_like.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function emptyLike(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function emptyLike(input: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function emptyLike(...args: any[]): any {
+  return callFunction(OPS.emptyLike, args);
+}
+
+/**
  * `aten::empty_quantized` — https://pytorch.org/docs/stable/generated/torch.empty_quantized.html
  *
  * - `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
  * - `aten::empty_quantized.out(int[] size, Tensor qtensor, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
  */
-export function emptyQuantized(size: number[], qtensor: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null }): Tensor;
+export function emptyQuantized(size: number[], qtensor: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 export function emptyQuantized(size: number[], qtensor: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
 export function emptyQuantized(...args: any[]): any {
   return callFunction(OPS.emptyQuantized, args);
@@ -2609,7 +2654,7 @@ export function emptyQuantized(...args: any[]): any {
  * - `aten::empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::empty_strided.out(SymInt[] size, SymInt[] stride, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function emptyStrided(size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function emptyStrided(size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function emptyStrided(size: number[], stride: number[], options: { out: Tensor }): Tensor;
 export function emptyStrided(...args: any[]): any {
   return callFunction(OPS.emptyStrided, args);
@@ -2756,6 +2801,22 @@ export function exponential(input: Tensor, options?: { lambd?: number; generator
 export function exponential(input: Tensor, options: { lambd?: number; generator?: Generator | null; out: Tensor }): Tensor;
 export function exponential(...args: any[]): any {
   return callFunction(OPS.exponential, args);
+}
+
+/**
+ * `aten::eye` — https://pytorch.org/docs/stable/generated/torch.eye.html
+ *
+ * - `aten::eye(int n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::eye.m(int n, int m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::eye.out(int n, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::eye.m_out(int n, int m, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function eye(n: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function eye(n: number, m: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function eye(n: number, options: { out: Tensor }): Tensor;
+export function eye(n: number, m: number, options: { out: Tensor }): Tensor;
+export function eye(...args: any[]): any {
+  return callFunction(OPS.eye, args);
 }
 
 /**
@@ -3177,11 +3238,35 @@ export function frobeniusNorm(...args: any[]): any {
  * - `aten::from_file(str filename, bool? shared=None, int? size=0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::from_file.out(str filename, bool? shared=None, int? size=0, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function fromFile(filename: string, shared?: boolean | null, size?: number | null, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function fromFile(filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function fromFile(filename: string, shared?: boolean | null, size?: number | null, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function fromFile(filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function fromFile(filename: string, options: { shared?: boolean | null; size?: number | null; out: Tensor }): Tensor;
 export function fromFile(...args: any[]): any {
   return callFunction(OPS.fromFile, args);
+}
+
+/**
+ * `aten::full` — https://pytorch.org/docs/stable/generated/torch.full.html
+ *
+ * - `aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::full.out(SymInt[] size, Scalar fill_value, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function full(size: number[], fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function full(size: number[], fillValue: Scalar, options: { out: Tensor }): Tensor;
+export function full(...args: any[]): any {
+  return callFunction(OPS.full, args);
+}
+
+/**
+ * `aten::full_like` — https://pytorch.org/docs/stable/generated/torch.full_like.html
+ *
+ * - `aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::full_like.out(Tensor self, Scalar fill_value, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function fullLike(input: Tensor, fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function fullLike(input: Tensor, fillValue: Scalar, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function fullLike(...args: any[]): any {
+  return callFunction(OPS.fullLike, args);
 }
 
 /**
@@ -3524,10 +3609,10 @@ export function gt(...args: any[]): any {
  * - `aten::hamming_window.periodic_alpha_out(int window_length, bool periodic, float alpha, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::hamming_window.periodic_alpha_beta_out(int window_length, bool periodic, float alpha, float beta, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function hammingWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function hammingWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function hammingWindow(windowLength: number, periodic: boolean, alpha: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function hammingWindow(windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function hammingWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function hammingWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function hammingWindow(windowLength: number, periodic: boolean, alpha: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function hammingWindow(windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function hammingWindow(windowLength: number, options: { out: Tensor }): Tensor;
 export function hammingWindow(windowLength: number, periodic: boolean, options: { out: Tensor }): Tensor;
 export function hammingWindow(windowLength: number, periodic: boolean, alpha: number, options: { out: Tensor }): Tensor;
@@ -3544,8 +3629,8 @@ export function hammingWindow(...args: any[]): any {
  * - `aten::hann_window.out(int window_length, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::hann_window.periodic_out(int window_length, bool periodic, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function hannWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function hannWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function hannWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function hannWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function hannWindow(windowLength: number, options: { out: Tensor }): Tensor;
 export function hannWindow(windowLength: number, periodic: boolean, options: { out: Tensor }): Tensor;
 export function hannWindow(...args: any[]): any {
@@ -4301,9 +4386,9 @@ export function item(...args: any[]): any {
  * - `aten::kaiser_window.periodic_out(int window_length, bool periodic, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::kaiser_window.beta_out(int window_length, bool periodic, float beta, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function kaiserWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function kaiserWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function kaiserWindow(windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function kaiserWindow(windowLength: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function kaiserWindow(windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function kaiserWindow(windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function kaiserWindow(windowLength: number, options: { out: Tensor }): Tensor;
 export function kaiserWindow(windowLength: number, periodic: boolean, options: { out: Tensor }): Tensor;
 export function kaiserWindow(windowLength: number, periodic: boolean, beta: number, options: { out: Tensor }): Tensor;
@@ -4554,6 +4639,18 @@ export function linearBackward(...args: any[]): any {
 }
 
 /**
+ * `aten::linspace` — https://pytorch.org/docs/stable/generated/torch.linspace.html
+ *
+ * - `aten::linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::linspace.out(Scalar start, Scalar end, int steps, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function linspace(start: Scalar, end: Scalar, steps: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function linspace(start: Scalar, end: Scalar, steps: number, options: { out: Tensor }): Tensor;
+export function linspace(...args: any[]): any {
+  return callFunction(OPS.linspace, args);
+}
+
+/**
  * `aten::log` — https://pytorch.org/docs/stable/generated/torch.log.html
  *
  * - `aten::log(Tensor self) -> Tensor`
@@ -4789,8 +4886,8 @@ export function logitBackward(...args: any[]): any {
  * - `aten::logspace(Scalar start, Scalar end, int steps, float base=10.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::logspace.out(Scalar start, Scalar end, int steps, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function logspace(start: Scalar, end: Scalar, steps: number, base?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function logspace(start: Scalar, end: Scalar, steps: number, options?: { base?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function logspace(start: Scalar, end: Scalar, steps: number, base?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function logspace(start: Scalar, end: Scalar, steps: number, options?: { base?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function logspace(start: Scalar, end: Scalar, steps: number, options: { base?: number; out: Tensor }): Tensor;
 export function logspace(...args: any[]): any {
   return callFunction(OPS.logspace, args);
@@ -6113,7 +6210,7 @@ export function nestedToPaddedTensor(...args: any[]): any {
  * - `aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::new_empty.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function newEmpty(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function newEmpty(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function newEmpty(input: Tensor, size: number[], options: { out: Tensor }): Tensor;
 export function newEmpty(...args: any[]): any {
   return callFunction(OPS.newEmpty, args);
@@ -6125,7 +6222,7 @@ export function newEmpty(...args: any[]): any {
  * - `aten::new_empty_strided(Tensor self, SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::new_empty_strided.out(Tensor self, SymInt[] size, SymInt[] stride, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function newEmptyStrided(input: Tensor, size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function newEmptyStrided(input: Tensor, size: number[], stride: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function newEmptyStrided(input: Tensor, size: number[], stride: number[], options: { out: Tensor }): Tensor;
 export function newEmptyStrided(...args: any[]): any {
   return callFunction(OPS.newEmptyStrided, args);
@@ -6137,7 +6234,7 @@ export function newEmptyStrided(...args: any[]): any {
  * - `aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::new_full.out(Tensor self, SymInt[] size, Scalar fill_value, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function newFull(input: Tensor, size: number[], fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function newFull(input: Tensor, size: number[], fillValue: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function newFull(input: Tensor, size: number[], fillValue: Scalar, options: { out: Tensor }): Tensor;
 export function newFull(...args: any[]): any {
   return callFunction(OPS.newFull, args);
@@ -6149,7 +6246,7 @@ export function newFull(...args: any[]): any {
  * - `aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::new_ones.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function newOnes(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function newOnes(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function newOnes(input: Tensor, size: number[], options: { out: Tensor }): Tensor;
 export function newOnes(...args: any[]): any {
   return callFunction(OPS.newOnes, args);
@@ -6161,7 +6258,7 @@ export function newOnes(...args: any[]): any {
  * - `aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::new_zeros.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function newZeros(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function newZeros(input: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function newZeros(input: Tensor, size: number[], options: { out: Tensor }): Tensor;
 export function newZeros(...args: any[]): any {
   return callFunction(OPS.newZeros, args);
@@ -6354,7 +6451,7 @@ export function normal(mean: Tensor, std: Tensor, options?: { generator?: Genera
 export function normal(mean: Tensor, std?: number, options?: { generator?: Generator | null }): Tensor;
 export function normal(mean: Tensor, options?: { std?: number; generator?: Generator | null }): Tensor;
 export function normal(mean: number, std: Tensor, options?: { generator?: Generator | null }): Tensor;
-export function normal(mean: number, std: number, size: number[], options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function normal(mean: number, std: number, size: number[], options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function normal(mean: Tensor, options: { std?: number; generator?: Generator | null; out: Tensor }): Tensor;
 export function normal(mean: number, std: Tensor, options: { generator?: Generator | null; out: Tensor }): Tensor;
 export function normal(mean: Tensor, std: Tensor, options: { generator?: Generator | null; out: Tensor }): Tensor;
@@ -6428,6 +6525,32 @@ export function oneHot(input: Tensor, numClasses?: number): Tensor;
 export function oneHot(input: Tensor, options?: { numClasses?: number }): Tensor;
 export function oneHot(...args: any[]): any {
   return callFunction(OPS.oneHot, args);
+}
+
+/**
+ * `aten::ones` — https://pytorch.org/docs/stable/generated/torch.ones.html
+ *
+ * - `aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::ones.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function ones(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function ones(...size: number[]): Tensor;
+export function ones(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
+export function ones(size: number[], options: { out: Tensor }): Tensor;
+export function ones(...args: any[]): any {
+  return callFunction(OPS.ones, args);
+}
+
+/**
+ * `aten::ones_like` — https://pytorch.org/docs/stable/generated/torch.ones_like.html
+ *
+ * - `aten::ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::ones_like.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function onesLike(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function onesLike(input: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function onesLike(...args: any[]): any {
+  return callFunction(OPS.onesLike, args);
 }
 
 /**
@@ -6962,6 +7085,106 @@ export function rad2deg(...args: any[]): any {
 }
 
 /**
+ * `aten::rand` — https://pytorch.org/docs/stable/generated/torch.rand.html
+ *
+ * - `aten::rand.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::rand(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::rand.out(int[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::rand.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function rand(size: number[], options: { generator: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function rand(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function rand(...size: number[]): Tensor;
+export function rand(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
+export function rand(size: number[], options: { out: Tensor }): Tensor;
+export function rand(size: number[], options: { generator: Generator | null; out: Tensor }): Tensor;
+export function rand(...args: any[]): any {
+  return callFunction(OPS.rand, args);
+}
+
+/**
+ * `aten::rand_like` — https://pytorch.org/docs/stable/generated/torch.rand_like.html
+ *
+ * - `aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::rand_like.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randLike(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function randLike(input: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function randLike(...args: any[]): any {
+  return callFunction(OPS.randLike, args);
+}
+
+/**
+ * `aten::randint` — https://pytorch.org/docs/stable/generated/torch.randint.html
+ *
+ * - `aten::randint.generator(int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randint(int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randint.low_generator(int low, int high, int[] size, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randint.low(int low, int high, int[] size, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randint.out(int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randint.generator_out(int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randint.low_out(int low, int high, int[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randint.low_generator_out(int low, int high, int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randint(high: number, size: number[], options: { generator: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randint(high: number, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randint(low: number, high: number, size: number[], options: { generator: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randint(low: number, high: number, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randint(high: number, size: number[], options: { out: Tensor }): Tensor;
+export function randint(high: number, size: number[], options: { generator: Generator | null; out: Tensor }): Tensor;
+export function randint(low: number, high: number, size: number[], options: { out: Tensor }): Tensor;
+export function randint(low: number, high: number, size: number[], options: { generator: Generator | null; out: Tensor }): Tensor;
+export function randint(...args: any[]): any {
+  return callFunction(OPS.randint, args);
+}
+
+/**
+ * `aten::randint_like` — https://pytorch.org/docs/stable/generated/torch.randint_like.html
+ *
+ * - `aten::randint_like(Tensor self, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::randint_like.low_dtype(Tensor self, int low, int high, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::randint_like.out(Tensor self, int high, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randint_like.low_dtype_out(Tensor self, int low, int high, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randintLike(input: Tensor, high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function randintLike(input: Tensor, low: number, high: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function randintLike(input: Tensor, high: number, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function randintLike(input: Tensor, low: number, high: number, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function randintLike(...args: any[]): any {
+  return callFunction(OPS.randintLike, args);
+}
+
+/**
+ * `aten::randn` — https://pytorch.org/docs/stable/generated/torch.randn.html
+ *
+ * - `aten::randn.generator(int[] size, *, Generator? generator, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randn(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randn.out(int[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randn.generator_out(int[] size, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randn(size: number[], options: { generator: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randn(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randn(...size: number[]): Tensor;
+export function randn(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
+export function randn(size: number[], options: { out: Tensor }): Tensor;
+export function randn(size: number[], options: { generator: Generator | null; out: Tensor }): Tensor;
+export function randn(...args: any[]): any {
+  return callFunction(OPS.randn, args);
+}
+
+/**
+ * `aten::randn_like` — https://pytorch.org/docs/stable/generated/torch.randn_like.html
+ *
+ * - `aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::randn_like.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randnLike(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function randnLike(input: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function randnLike(...args: any[]): any {
+  return callFunction(OPS.randnLike, args);
+}
+
+/**
  * `aten::random` — https://pytorch.org/docs/stable/generated/torch.random.html
  *
  * - `aten::random(Tensor self, *, Generator? generator=None) -> Tensor`
@@ -6984,6 +7207,22 @@ export function random(...args: any[]): any {
 }
 
 /**
+ * `aten::randperm` — https://pytorch.org/docs/stable/generated/torch.randperm.html
+ *
+ * - `aten::randperm.generator(int n, *, Generator? generator, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randperm(int n, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::randperm.out(int n, *, Tensor(a!) out) -> Tensor(a!)`
+ * - `aten::randperm.generator_out(int n, *, Generator? generator, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function randperm(n: number, options: { generator: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randperm(n: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function randperm(n: number, options: { out: Tensor }): Tensor;
+export function randperm(n: number, options: { generator: Generator | null; out: Tensor }): Tensor;
+export function randperm(...args: any[]): any {
+  return callFunction(OPS.randperm, args);
+}
+
+/**
  * `aten::range` — https://pytorch.org/docs/stable/generated/torch.range.html
  *
  * - `aten::range.step(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
@@ -6991,9 +7230,9 @@ export function random(...args: any[]): any {
  * - `aten::range.out_(Scalar start, Scalar end, *, Tensor(a!) out) -> Tensor(a!)`
  * - `aten::range.out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function range(start: Scalar, end: Scalar, step?: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function range(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function range(start: Scalar, end: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function range(start: Scalar, end: Scalar, step?: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function range(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function range(start: Scalar, end: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function range(start: Scalar, end: Scalar, options: { out: Tensor }): Tensor;
 export function range(start: Scalar, end: Scalar, options: { step?: Scalar; out: Tensor }): Tensor;
 export function range(...args: any[]): any {
@@ -7566,7 +7805,7 @@ export function rsub(...args: any[]): any {
  * - `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::scalar_tensor.out(Scalar s, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function scalarTensor(s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function scalarTensor(s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function scalarTensor(s: Scalar, options: { out: Tensor }): Tensor;
 export function scalarTensor(...args: any[]): any {
   return callFunction(OPS.scalarTensor, args);
@@ -8135,8 +8374,8 @@ export function sort(...args: any[]): any {
  * - `aten::sparse_bsc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_bsc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  */
-export function sparseBscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseBscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseBscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseBscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function sparseBscTensor(...args: any[]): any {
   return callFunction(OPS.sparseBscTensor, args);
 }
@@ -8147,8 +8386,8 @@ export function sparseBscTensor(...args: any[]): any {
  * - `aten::sparse_bsr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_bsr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  */
-export function sparseBsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseBsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseBsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseBsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function sparseBsrTensor(...args: any[]): any {
   return callFunction(OPS.sparseBsrTensor, args);
 }
@@ -8159,8 +8398,8 @@ export function sparseBsrTensor(...args: any[]): any {
  * - `aten::sparse_compressed_tensor.comp_plain_value(Tensor compressed_indices, Tensor plain_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_compressed_tensor.comp_plain_value_size(Tensor compressed_indices, Tensor plain_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  */
-export function sparseCompressedTensor(compressedIndices: Tensor, plainIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseCompressedTensor(compressedIndices: Tensor, plainIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseCompressedTensor(compressedIndices: Tensor, plainIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCompressedTensor(compressedIndices: Tensor, plainIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function sparseCompressedTensor(...args: any[]): any {
   return callFunction(OPS.sparseCompressedTensor, args);
 }
@@ -8173,9 +8412,11 @@ export function sparseCompressedTensor(...args: any[]): any {
  * - `aten::sparse_coo_tensor.size(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_coo_tensor.size_out(int[] size, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function sparseCooTensor(indices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseCooTensor(indices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseCooTensor(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseCooTensor(indices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCooTensor(indices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCooTensor(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCooTensor(...size: number[]): Tensor;
+export function sparseCooTensor(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
 export function sparseCooTensor(size: number[], options: { out: Tensor }): Tensor;
 export function sparseCooTensor(...args: any[]): any {
   return callFunction(OPS.sparseCooTensor, args);
@@ -8187,8 +8428,8 @@ export function sparseCooTensor(...args: any[]): any {
  * - `aten::sparse_csc_tensor.ccol_row_value(Tensor ccol_indices, Tensor row_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_csc_tensor.ccol_row_value_size(Tensor ccol_indices, Tensor row_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  */
-export function sparseCscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseCscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseCscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCscTensor(ccolIndices: Tensor, rowIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function sparseCscTensor(...args: any[]): any {
   return callFunction(OPS.sparseCscTensor, args);
 }
@@ -8199,8 +8440,8 @@ export function sparseCscTensor(...args: any[]): any {
  * - `aten::sparse_csr_tensor.crow_col_value(Tensor crow_indices, Tensor col_indices, Tensor values, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  * - `aten::sparse_csr_tensor.crow_col_value_size(Tensor crow_indices, Tensor col_indices, Tensor values, int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False) -> Tensor`
  */
-export function sparseCsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function sparseCsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function sparseCsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function sparseCsrTensor(crowIndices: Tensor, colIndices: Tensor, values: Tensor, size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function sparseCsrTensor(...args: any[]): any {
   return callFunction(OPS.sparseCsrTensor, args);
 }
@@ -8723,7 +8964,7 @@ export function to(input: Tensor, device: DeviceLike, dtype: DTypeLike, nonBlock
 export function to(input: Tensor, device: DeviceLike, dtype: DTypeLike, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }): Tensor;
 export function to(input: Tensor, dtype: DTypeLike, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null): Tensor;
 export function to(input: Tensor, dtype: DTypeLike, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }): Tensor;
-export function to(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }): Tensor;
+export function to(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 export function to(input: Tensor, other: Tensor, nonBlocking?: boolean, copy?: boolean, memoryFormat?: MemoryFormat | null): Tensor;
 export function to(input: Tensor, other: Tensor, options?: { nonBlocking?: boolean; copy?: boolean; memoryFormat?: MemoryFormat | null }): Tensor;
 export function to(...args: any[]): any {
@@ -8964,8 +9205,8 @@ export function tril(...args: any[]): any {
  * - `aten::tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::tril_indices.out(int row, int col, int offset=0, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function trilIndices(row: number, col: number, offset?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function trilIndices(row: number, col: number, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function trilIndices(row: number, col: number, offset?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function trilIndices(row: number, col: number, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function trilIndices(row: number, col: number, options: { offset?: number; out: Tensor }): Tensor;
 export function trilIndices(...args: any[]): any {
   return callFunction(OPS.trilIndices, args);
@@ -9001,8 +9242,8 @@ export function triu(...args: any[]): any {
  * - `aten::triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=long, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
  * - `aten::triu_indices.out(int row, int col, int offset=0, *, Tensor(a!) out) -> Tensor(a!)`
  */
-export function triuIndices(row: number, col: number, offset?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-export function triuIndices(row: number, col: number, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+export function triuIndices(row: number, col: number, offset?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function triuIndices(row: number, col: number, options?: { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 export function triuIndices(row: number, col: number, options: { offset?: number; out: Tensor }): Tensor;
 export function triuIndices(...args: any[]): any {
   return callFunction(OPS.triuIndices, args);
@@ -9745,6 +9986,32 @@ export function zero(input: Tensor): Tensor;
 export function zero(input: Tensor, options: { out: Tensor }): Tensor;
 export function zero(...args: any[]): any {
   return callFunction(OPS.zero, args);
+}
+
+/**
+ * `aten::zeros` — https://pytorch.org/docs/stable/generated/torch.zeros.html
+ *
+ * - `aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
+ * - `aten::zeros.out(SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function zeros(size: number[], options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+export function zeros(...size: number[]): Tensor;
+export function zeros(...args: [...size: number[], options: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }]): Tensor;
+export function zeros(size: number[], options: { out: Tensor }): Tensor;
+export function zeros(...args: any[]): any {
+  return callFunction(OPS.zeros, args);
+}
+
+/**
+ * `aten::zeros_like` — https://pytorch.org/docs/stable/generated/torch.zeros_like.html
+ *
+ * - `aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
+ * - `aten::zeros_like.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)`
+ */
+export function zerosLike(input: Tensor, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+export function zerosLike(input: Tensor, options: { memoryFormat?: MemoryFormat | null; out: Tensor }): Tensor;
+export function zerosLike(...args: any[]): any {
+  return callFunction(OPS.zerosLike, args);
 }
 
 /** torch.linalg */
@@ -11120,8 +11387,8 @@ export namespace fft {
    * - `aten::fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
    * - `aten::fft_fftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)`
    */
-  export function fftfreq(n: number, d?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  export function fftfreq(n: number, options?: { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  export function fftfreq(n: number, d?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  export function fftfreq(n: number, options?: { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   export function fftfreq(n: number, options: { d?: number; out: Tensor }): Tensor;
   export function fftfreq(...args: any[]): any {
     return callFunction(OPS.fftFftfreq, args);
@@ -11350,8 +11617,8 @@ export namespace fft {
    * - `aten::fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
    * - `aten::fft_rfftfreq.out(int n, float d=1.0, *, Tensor(a!) out) -> Tensor(a!)`
    */
-  export function rfftfreq(n: number, d?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
-  export function rfftfreq(n: number, options?: { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null }): Tensor;
+  export function rfftfreq(n: number, d?: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  export function rfftfreq(n: number, options?: { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
   export function rfftfreq(n: number, options: { d?: number; out: Tensor }): Tensor;
   export function rfftfreq(...args: any[]): any {
     return callFunction(OPS.fftRfftfreq, args);
