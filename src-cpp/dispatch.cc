@@ -237,8 +237,8 @@ int32_t OpRegistry::Lookup(const std::string& name, const std::string& overload)
   if (it != ids_.end()) return it->second;
   auto handle = c10::Dispatcher::singleton().findSchema({name, overload});
   if (!handle) {
-    throw JsError(ErrorKind::NotImplemented,
-                  "operator " + key + " is not available in the running LibTorch " TORCH_VERSION);
+    throw JsError(ErrorKind::NotImplemented, "operator " + (overload.empty() ? name : key) +
+                                                 " is not available in the running LibTorch " TORCH_VERSION);
   }
   const c10::FunctionSchema& schema = handle->schema();
   OpEntry entry{*handle, name.substr(name.find("::") == std::string::npos ? 0 : name.find("::") + 2) +

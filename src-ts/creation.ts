@@ -1,10 +1,12 @@
-/** Tensor creation: `torch.tensor(data)` and the factories (`zeros`, `arange`, `randn`, ...). */
+/**
+ * `torch.tensor(data)`: a tensor from JS values, with dtype inference as Python's. The factories
+ * (`zeros`, `arange`, `randn`, ...) are generated ops (generated/ops.ts).
+ */
 import { binding } from './binding';
 import { deviceString, type DeviceLike } from './device';
 import { DTYPE_CODE, dtypeOfTypedArray, toDType, type DType, type DTypeLike } from './dtype';
-import { argError, TypeError as TorchTypeError, ValueError } from './errors';
-import { ATEN, opId, type OpRef } from './ops';
-import { dtypeArg, Tensor, wrap, type NestedArray, type Scalar } from './tensor';
+import { TypeError as TorchTypeError, ValueError } from './errors';
+import { Tensor, wrap, type NestedArray, type Scalar } from './tensor';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -12,40 +14,10 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-const call = binding.call;
-
 function finish(t: Tensor, o: TensorOptions | undefined): Tensor {
   if (o?.requiresGrad) t.requiresGrad_(true);
   return t;
 }
-
-function dev(o: TensorOptions | undefined): string | undefined {
-  return o?.device === undefined ? undefined : deviceString(o.device);
-}
-
-// Splits `(2, 3, opts)` / `([2, 3], opts)` into sizes and options, as PyTorch's factories take.
-function sizesAndOptions<O>(args: unknown[], fn: string): [number[], O | undefined] {
-  let opts: O | undefined;
-  let rest = args;
-  const last = args[args.length - 1];
-  if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
-    opts = last as O;
-    rest = args.slice(0, -1);
-  }
-  const sizes = rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest;
-  // Negative sizes are left to LibTorch, so the message is LibTorch's own.
-  for (const s of sizes) {
-    if (typeof s !== 'number' || !Number.isInteger(s)) argError(fn, 'size', 'integers', s);
-  }
-  return [sizes as number[], opts];
-}
-
-function factory(o: OpRef, fn: string, args: unknown[]): Tensor {
-  const [sizes, opts] = sizesAndOptions<TensorOptions>(args, fn);
-  return finish(wrap(call(opId(o), sizes, dtypeArg(opts?.dtype, fn), undefined, dev(opts))), opts);
-}
-
-type SizeArgs = (number | number[] | TensorOptions)[];
 
 // ---- torch.tensor ------------------------------------------------------------------------
 

@@ -5,19 +5,10 @@
 import { binding } from './binding';
 import { deviceString, Device, type DeviceLike } from './device';
 import { TorchError } from './errors';
-import type { Tensor } from './tensor';
+import { wrap, type Tensor } from './tensor';
 
 // Generators hold little native memory; the GC frees the ones users drop.
 const registry = new FinalizationRegistry<number>((g) => binding.generatorFree(g));
-
-// tensor.ts hands over its wrap() (breaks the import cycle: tensor.ts does not import this file).
-let wrapHandle: (h: number) => Tensor = () => {
-  throw new TorchError('torchnode: tensor module not loaded');
-};
-/** @internal */
-export function setGeneratorWrap(fn: (h: number) => Tensor): void {
-  wrapHandle = fn;
-}
 
 export class Generator {
   /** @internal The native generator index; -1 once disposed. */
@@ -60,7 +51,7 @@ export class Generator {
   }
   /** The generator's state as a uint8 tensor. */
   getState(): Tensor {
-    return wrapHandle(binding.generatorGetState(this.id()));
+    return wrap(binding.generatorGetState(this.id()));
   }
   /** Restores a state from `getState()`; returns this. */
   setState(state: Tensor): this {

@@ -4,8 +4,8 @@
  */
 import { binding, type Handle, type NativeValue } from './binding';
 import { Device, deviceString, type DeviceLike } from './device';
-import { DTYPE_CODE, dtypeCode, dtypeFromCode, toDType, typedArrayFor, type DType, type DTypeLike, type TypedArray } from './dtype';
-import { argError, IndexError, TorchError, TypeError as TorchTypeError } from './errors';
+import { DTYPE_CODE, dtypeCode, dtypeFromCode, typedArrayFor, type DType, type DTypeLike, type TypedArray } from './dtype';
+import { argError, IndexError, TorchError } from './errors';
 import { formatTensor } from './format';
 import { keep, release, setTensorCheck, track } from './memory';
 import { ATEN, opId } from './ops';
@@ -42,19 +42,6 @@ const call = binding.call;
 /** Wraps a native handle the op path returned. */
 export function wrap(h: NativeValue): Tensor {
   return new Tensor(h as Handle);
-}
-
-/** A Tensor argument's handle, or torchnode's TypeError naming the parameter. */
-export function handleOf(t: unknown, fn: string, param: string): Handle {
-  if (t instanceof Tensor) return t._h;
-  return argError(fn, param, 'a Tensor', t);
-}
-
-/** Sizes given as an array or as separate numbers (`view([2, 3])` or `view(2, 3)`). */
-export function sizesFrom(args: unknown[], fn: string): number[] {
-  const sizes = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-  for (const s of sizes) if (typeof s !== 'number' || !Number.isInteger(s)) argError(fn, 'size', 'integers', s);
-  return sizes as number[];
 }
 
 export class Tensor {
@@ -266,12 +253,3 @@ export class Tensor {
 
 setTensorCheck((x: unknown): x is Tensor => x instanceof Tensor);
 
-/** The dtype argument of factories: undefined, or the native code of a valid dtype name. */
-export function dtypeArg(d: unknown, fn: string): number | undefined {
-  return d === undefined || d === null ? undefined : DTYPE_CODE[toDType(d, fn)];
-}
-
-export function ensureTensor(t: unknown, fn: string, param = 'input'): Tensor {
-  if (t instanceof Tensor) return t;
-  throw new TorchTypeError(`${fn}(): argument '${param}' must be a Tensor, got ${t === null ? 'null' : typeof t}`);
-}
