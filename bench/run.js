@@ -13,10 +13,18 @@ const { config } = require('../scripts/build-config');
 
 const threads = torch.getNumThreads();
 
-function time(iters, fn) {
-  const t0 = process.hrtime.bigint();
-  fn(iters);
-  return Number(process.hrtime.bigint() - t0) / 1e3 / iters;
+const REPEATS = 5;
+
+// Best of several repeats (the least disturbed by other work), as bench_torch.py measures.
+function best(iters, fn) {
+  fn(Math.min(iters, 1000));
+  let out = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = process.hrtime.bigint();
+    fn(iters);
+    out = Math.min(out, Number(process.hrtime.bigint() - t0) / 1e3 / iters);
+  }
+  return out;
 }
 
 // Scoped: a scope around every `per` ops, as a training step frees its temporaries. Large
@@ -24,15 +32,35 @@ function time(iters, fn) {
 function addScoped(n, iters, per = n >= 1e6 ? 1 : 100) {
   const a = torch.ones(n);
   const b = torch.ones(n);
-  const run = (k) => {
+  const us = best(iters, (k) => {
     for (let i = 0; i < k; i += per) torch.scope(() => {
       for (let j = 0; j < per; j++) a.add(b);
     });
-  };
-  run(Math.min(iters, 1000));
-  const us = time(iters, run);
+  });
   a.dispose();
   b.dispose();
+  return us;
+}
+
+function index(iters) {
+  const x = torch.ones(4, 4);
+  const us = best(iters, (k) => {
+    for (let i = 0; i < k; i += 100) torch.scope(() => {
+      for (let j = 0; j < 100; j++) x.index(0, '1:3');
+    });
+  });
+  x.dispose();
+  return us;
+}
+
+function addcmul(iters) {
+  const [a, b, c] = [torch.ones(1), torch.ones(1), torch.ones(1)];
+  const us = best(iters, (k) => {
+    for (let i = 0; i < k; i += 100) torch.scope(() => {
+      for (let j = 0; j < 100; j++) torch.addcmul(a, b, c, { value: 0.5 });
+    });
+  });
+  for (const t of [a, b, c]) t.dispose();
   return us;
 }
 
@@ -57,9 +85,9 @@ function matmul(n = 1024, iters = 20) {
     const a = torch.randn(n, n);
     const b = torch.randn(n, n);
     for (let i = 0; i < 3; i++) torch.scope(() => a.matmul(b) && undefined);
-    const us = time(iters, (k) => {
-      for (let i = 0; i < k; i++) torch.scope(() => a.matmul(b) && undefined);
-    });
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) torch.scope(() => a.matmul(b) && undefined);
+    const us = Number(process.hrtime.bigint() - t0) / 1e3 / iters;
     return (2 * n ** 3) / (us / 1e6) / 1e9;
   });
 }
@@ -77,23 +105,47 @@ function cppLoop() {
   return JSON.parse(execFileSync(exe, [String(threads)], { encoding: 'utf8' }));
 }
 
+// Rounds alternate the Python process and torchnode; each workload keeps its best round.
+function minMerge(acc, x) {
+  for (const [k, v] of Object.entries(x)) acc[k] = Math.min(acc[k] ?? Infinity, v);
+  return acc;
+}
+const maxMerge = (acc, x) => {
+  for (const [k, v] of Object.entries(x)) acc[k] = Math.max(acc[k] ?? -Infinity, v);
+  return acc;
+};
+
 (async () => {
-  console.log(`torchnode ${torch.version.torchnode}, LibTorch ${torch.version.libtorch}, ${threads} threads, BLAS ${torch.config().blas.name}`);
-  const py = JSON.parse(execFileSync(findPython(), [path.join(__dirname, 'bench_torch.py'), String(threads)], { encoding: 'utf8' }));
+  const rounds = Number(process.env.BENCH_ROUNDS || 3);
+  console.log(`torchnode ${torch.version.torchnode}, LibTorch ${torch.version.libtorch}, ${threads} threads, BLAS ${torch.config().blas.name}, best of ${rounds} rounds x ${REPEATS} repeats`);
   const cpp = cppLoop();
-  const tn = {
-    add1: addScoped(1, 300000),
-    add1k: addScoped(1000, 200000),
-    add1m: addScoped(1000000, 300),
-    add1mGc: await addGcOnly(1000000, 300),
-    matmul: matmul(),
-  };
+  let py = {};
+  let pyGflops = {};
+  let tn = {};
+  let tnGflops = {};
+  for (let r = 0; r < rounds; r++) {
+    const p = JSON.parse(execFileSync(findPython(), [path.join(__dirname, 'bench_torch.py'), String(threads)], { encoding: 'utf8' }));
+    pyGflops = maxMerge(pyGflops, { matmul: p.matmul });
+    delete p.matmul;
+    py = minMerge(py, p);
+    tn = minMerge(tn, {
+      add1: addScoped(1, 100000),
+      add1k: addScoped(1000, 50000),
+      add1m: addScoped(1000000, 100),
+      add1mGc: await addGcOnly(1000000, 300),
+      index: index(100000),
+      addcmul: addcmul(100000),
+    });
+    tnGflops = maxMerge(tnGflops, { matmul: matmul() });
+  }
   const rows = [
     ['1-element add (us/op)', tn.add1, py.add1, cpp.add1, 'torchnode/Python <= 0.8'],
     ['1000-element add (us/op)', tn.add1k, py.add1k, cpp.add1k, ''],
     ['1M-element add, scoped (us/op)', tn.add1m, py.add1m, cpp.add1m, 'torchnode/C++ <= 1.1'],
     ['1M-element add, GC only (us/op)', tn.add1mGc, py.add1m, cpp.add1m, 'GC-only/scoped <= 1.5'],
-    ['1024x1024 matmul (GFLOP/s)', tn.matmul, py.matmul, NaN, 'torchnode/Python >= 0.97'],
+    ['`x.index(0, \'1:3\')` vs `x[0, 1:3]` (us/op)', tn.index, py.index, NaN, ''],
+    ['1-element addcmul (us/op)', tn.addcmul, py.addcmul, NaN, ''],
+    ['1024x1024 matmul (GFLOP/s)', tnGflops.matmul, pyGflops.matmul, NaN, 'torchnode/Python >= 0.97'],
   ];
   const f = (x) => (Number.isNaN(x) ? '-' : x.toFixed(x < 10 ? 3 : 1));
   console.log('\n| workload | torchnode | Python torch | C++ loop | torchnode / Python | torchnode / C++ | target |');

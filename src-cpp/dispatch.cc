@@ -210,6 +210,42 @@ c10::IValue ToIValue(const Napi::Value& v, const OpEntry& op, const ArgInfo& arg
   BadArg(op, arg, "of a type torchnode cannot pass yet");
 }
 
+// The fast shape of an op: plain Tensor arguments (then at most one Scalar), one Tensor result
+// that aliases nothing written. typed() checks the C++ signature against the kernel's; an op
+// whose kernel disagrees stays on the boxed path.
+FastShape FastShapeOf(const OpEntry& e) {
+  if (e.returns.size() != 1 || e.returns[0].aliasOfArg >= 0) return FastShape::None;
+  const auto& schema = e.handle.schema();
+  if (schema.returns()[0].type()->kind() != c10::TypeKind::TensorType || schema.is_mutable()) return FastShape::None;
+  auto plainTensor = [&](size_t i) { return e.args[i].kind == ArgKind::Tensor && !e.args[i].optional; };
+  try {
+    if (e.args.size() == 1 && plainTensor(0)) {
+      (void)e.handle.typed<FnT_T>();
+      return FastShape::T_T;
+    }
+    if (e.args.size() == 2 && plainTensor(0) && plainTensor(1)) {
+      (void)e.handle.typed<FnT_TT>();
+      return FastShape::T_TT;
+    }
+    if (e.args.size() == 3 && plainTensor(0) && plainTensor(1) && e.args[2].kind == ArgKind::Scalar &&
+        !e.args[2].optional) {
+      (void)e.handle.typed<FnT_TTS>();
+      return FastShape::T_TTS;
+    }
+  } catch (const std::exception&) {
+    // Kernel registered with another C++ signature: keep the boxed path.
+  }
+  return FastShape::None;
+}
+
+// A tensor handle passed as a plain number, or null when the argument is anything else (a
+// wrapped-number array, a disposed handle): the caller then takes the boxed path, which reports.
+const at::Tensor* PlainTensor(napi_env env, napi_value v, HandleTable& handles) {
+  int32_t h;
+  if (napi_get_value_int32(env, v, &h) != napi_ok) return nullptr;
+  return handles.Get(h);
+}
+
 }  // namespace
 
 const at::Tensor& TensorArg(const Napi::Value& v, HandleTable& handles, const char* op, const char* arg) {
@@ -241,8 +277,9 @@ int32_t OpRegistry::Lookup(const std::string& name, const std::string& overload)
                                                  " is not available in the running LibTorch " TORCH_VERSION);
   }
   const c10::FunctionSchema& schema = handle->schema();
-  OpEntry entry{*handle, name.substr(name.find("::") == std::string::npos ? 0 : name.find("::") + 2) +
-                             (overload.empty() ? "" : "." + overload),
+  OpEntry entry{*handle, FastShape::None,
+                name.substr(name.find("::") == std::string::npos ? 0 : name.find("::") + 2) +
+                    (overload.empty() ? "" : "." + overload),
                 {}, {}};
   for (const auto& a : schema.arguments()) {
     ArgInfo info;
@@ -267,6 +304,7 @@ int32_t OpRegistry::Lookup(const std::string& name, const std::string& overload)
     }
     entry.returns.push_back(ri);
   }
+  entry.fast = FastShapeOf(entry);
   int32_t id = static_cast<int32_t>(ops_.size());
   ops_.push_back(std::move(entry));
   ids_.emplace(std::move(key), id);
@@ -284,6 +322,10 @@ Napi::Value OpRegistry::Call(const Napi::CallbackInfo& info, size_t first, int32
   if (given > op.args.size()) {
     throw JsError(ErrorKind::Type, op.displayName + "() takes " + std::to_string(op.args.size()) +
                                        " arguments but " + std::to_string(given) + " were given");
+  }
+  if (op.fast != FastShape::None) {
+    Napi::Value r = CallFast(info, first, given, op, handles);
+    if (!r.IsEmpty()) return r;
   }
   // One stack reused across calls saves an allocation per op; a re-entrant call (a JS hook run
   // from inside an op) gets its own.
@@ -324,6 +366,42 @@ Napi::Value OpRegistry::Call(const Napi::CallbackInfo& info, size_t first, int32
   Napi::Array out = Napi::Array::New(env, nret);
   for (size_t r = 0; r < nret; ++r) out.Set(static_cast<uint32_t>(r), one(r));
   return out;
+}
+
+Napi::Value OpRegistry::CallFast(const Napi::CallbackInfo& info, size_t first, size_t given, const OpEntry& op,
+                                  HandleTable& handles) {
+  napi_env env = info.Env();
+  auto tensorAt = [&](size_t i) -> const at::Tensor* {
+    return i < given ? PlainTensor(env, info[first + i], handles) : nullptr;
+  };
+  at::Tensor r;
+  switch (op.fast) {
+    case FastShape::T_T: {
+      const at::Tensor* a = tensorAt(0);
+      if (a == nullptr) return Napi::Value();
+      r = op.handle.typed<FnT_T>().call(*a);
+      break;
+    }
+    case FastShape::T_TT: {
+      const at::Tensor* a = tensorAt(0);
+      const at::Tensor* b = tensorAt(1);
+      if (a == nullptr || b == nullptr) return Napi::Value();
+      r = op.handle.typed<FnT_TT>().call(*a, *b);
+      break;
+    }
+    case FastShape::T_TTS: {
+      const at::Tensor* a = tensorAt(0);
+      const at::Tensor* b = tensorAt(1);
+      if (a == nullptr || b == nullptr) return Napi::Value();
+      // Only the schema's default Scalar (alpha=1) on this path; an explicit one goes boxed.
+      if (given > 2 && !info[first + 2].IsUndefined()) return Napi::Value();
+      if (!op.args[2].hasDefault) return Napi::Value();
+      r = op.handle.typed<FnT_TTS>().call(*a, *b, op.args[2].defaultValue.toScalar());
+      break;
+    }
+    case FastShape::None: return Napi::Value();
+  }
+  return Napi::Number::New(env, handles.Add(std::move(r)));
 }
 
 Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles) {

@@ -46,8 +46,17 @@ struct ReturnInfo {
   int32_t aliasOfArg;  // index of the argument a write-alias return is (in-place / out=), or -1
 };
 
+// Schemas with these exact C++ signatures are called unboxed (through the dispatcher's typed
+// path, the same as at::add): no IValue stack, about 100 ns less per call than callBoxed. Every
+// other schema goes through the boxed path.
+enum class FastShape : uint8_t { None, T_T, T_TT, T_TTS };
+using FnT_T = at::Tensor(const at::Tensor&);
+using FnT_TT = at::Tensor(const at::Tensor&, const at::Tensor&);
+using FnT_TTS = at::Tensor(const at::Tensor&, const at::Tensor&, const c10::Scalar&);
+
 struct OpEntry {
   c10::OperatorHandle handle;
+  FastShape fast = FastShape::None;
   std::string displayName;  // "add.Tensor", used in error messages
   std::vector<ArgInfo> args;
   std::vector<ReturnInfo> returns;
@@ -64,6 +73,9 @@ class OpRegistry {
   static std::vector<std::string> AllOpNames();
 
  private:
+  // The unboxed path for ops with a FastShape; an empty Value means "take the boxed path".
+  static Napi::Value CallFast(const Napi::CallbackInfo& info, size_t first, size_t given, const OpEntry& op,
+                              HandleTable& handles);
   // Marks the shared stack busy for one call and leaves it empty (capacity kept) afterwards.
   struct StackUse {
     StackUse(bool* flag, torch::jit::Stack& s) : flag(flag), stack(s) {

@@ -92,6 +92,9 @@ interface Sig {
   rets: Ret[];
   outs: number[]; // indices of out= params
   factory: boolean; // makes a tensor from TensorOptions (takes Python's extra requires_grad=)
+  required: number[]; // indices of params without a default
+  lastIsList: boolean; // the last positional param is a Tensor[]
+  scratch: unknown[]; // bind()'s output, reused (cleared after each call) so the hot path allocates nothing
   id: number; // native op id, -1 until first call
   byKey: Map<string, number>;
 }
@@ -103,6 +106,17 @@ export interface OpGroup {
   readonly raw: readonly (readonly [string, string, string])[];
   readonly numbersAsTensors: boolean;
   sigs: Sig[] | null;
+  // The overload that k plain Tensors select, called without argument parsing (see fastPathOf):
+  // undefined until the op's first call, null when there is none.
+  fastMethod: Fast | null | undefined;
+  fastFunction: Fast | null | undefined;
+}
+
+/** A fast path: `k` Tensor arguments (besides self) go straight to overload `sig`. */
+interface Fast {
+  k: number;
+  sig: Sig;
+  returnsSelf: boolean; // in-place: the result is the first tensor
 }
 
 const camel = (s: string): string => s.replace(/_([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -116,7 +130,7 @@ export function defineOps<T extends Record<string, readonly [string, readonly (r
   const out = {} as { [k in keyof T]: OpGroup };
   for (const k of Object.keys(table) as (keyof T & string)[]) {
     const [atenName, raw] = table[k];
-    out[k] = { jsName: k, atenName, raw, numbersAsTensors: nat.has(k), sigs: null };
+    out[k] = { jsName: k, atenName, raw, numbersAsTensors: nat.has(k), sigs: null, fastMethod: undefined, fastFunction: undefined };
   }
   return out;
 }
@@ -166,6 +180,9 @@ function parseSig(overload: string, params: string, rets: string): Sig {
     rets: retList,
     outs: ps.flatMap((p, i) => (p.out ? [i] : [])),
     factory: byKey.has('pin_memory') && byKey.has('dtype') && !byKey.has('requires_grad'),
+    required: ps.flatMap((p, i) => (p.required ? [i] : [])),
+    lastIsList: npos > 0 && ps[npos - 1].kind === K.TensorList,
+    scratch: ps.map(() => undefined),
     id: -1,
     byKey,
   };
@@ -173,9 +190,44 @@ function parseSig(overload: string, params: string, rets: string): Sig {
 
 function sigsOf(g: OpGroup): Sig[] {
   if (g.sigs === null) {
-    g.sigs = g.raw.map(([o, p, r]) => parseSig(o, p, r));
+    const sigs = g.raw.map(([o, p, r]) => parseSig(o, p, r));
+    g.sigs = sigs;
+    g.fastMethod = fastPathOf(sigs.filter((x) => x.method), 1);
+    g.fastFunction = fastPathOf(sigs, 0);
   }
   return g.sigs;
+}
+
+// The hot case of most ops: only Tensors, positionally (`a.add(b)`, `torch.relu(x)`). When the
+// first overload (in matching order) that takes them has exactly k required positional Tensor
+// parameters, defaults for the rest, one Tensor result, and no earlier overload could take k
+// Tensors too, those calls skip argument parsing: same overload, same result, less time.
+function fastPathOf(sigs: Sig[], skip: number): Fast | null {
+  for (let i = 0; i < sigs.length; i++) {
+    const s = sigs[i];
+    if (s.outs.length > 0) continue;
+    const ps = s.params;
+    let k = 0;
+    while (skip + k < s.npos && ps[skip + k].kind === K.Tensor && !ps[skip + k].optional && ps[skip + k].required) k++;
+    const restHasDefaults = ps.every((p, j) => j < skip + k || !p.required);
+    if (!restHasDefaults || (skip === 0 && k === 0)) return null;
+    if (s.rets.length !== 1 || s.rets[0].kind !== R.Tensor) return null;
+    const alias = s.rets[0].alias;
+    if (alias > 0 || (alias === 0 && ps[0].kind !== K.Tensor)) return null;
+    // An earlier overload that could also take k tensors would win in dispatch(): no fast path.
+    for (let j = 0; j < i; j++) {
+      const e = sigs[j];
+      if (e.npos - skip < k) continue;
+      let could = true;
+      for (let m = skip; m < skip + k; m++) {
+        const kind = e.params[m].kind;
+        if (kind !== K.Tensor && kind !== K.Scalar && kind !== K.TensorList) could = false;
+      }
+      if (could || e.lastIsList) return null;
+    }
+    return { k, sig: s, returnsSelf: alias === 0 };
+  }
+  return null;
 }
 
 const FAIL = Symbol('fail');
@@ -289,7 +341,7 @@ function convert(p: Param, v: unknown, nat: boolean): Converted | typeof FAIL {
  */
 function bind(s: Sig, self: Tensor | undefined, args: unknown[], n: number, kw: Record<string, unknown> | undefined, nat: boolean, why?: string[]): unknown[] | null {
   const ps = s.params;
-  const vals = new Array<unknown>(ps.length);
+  const vals = s.scratch; // all undefined here; the caller clears it after use
   let p = 0;
   if (self !== undefined) {
     if (!s.method) return fail(why, 'not a method');
@@ -298,9 +350,8 @@ function bind(s: Sig, self: Tensor | undefined, args: unknown[], n: number, kw: 
   }
   // Tensors given one by one for a last Tensor[] parameter (`torch.blockDiag(a, b)`,
   // `torch.einsum('ij,jk', a, b)`), as Python's functional wrappers take them.
-  const last = s.npos - 1;
-  if (last >= p && ps[last].kind === K.TensorList) {
-    const at = last - p;
+  if (s.lastIsList && s.npos - 1 >= p) {
+    const at = s.npos - 1 - p;
     if (n > at + 1 || (n === at + 1 && args[at] instanceof Tensor)) {
       const rest = args.slice(at, n);
       if (rest.every((x) => x instanceof Tensor)) {
@@ -350,8 +401,10 @@ function bind(s: Sig, self: Tensor | undefined, args: unknown[], n: number, kw: 
       vals[idx] = c;
     }
   }
-  for (let i = 0; i < ps.length; i++) {
-    if (vals[i] === undefined && ps[i].required) {
+  const req = s.required;
+  for (let j = 0; j < req.length; j++) {
+    const i = req[j];
+    if (vals[i] === undefined) {
       return fail(why, ps[i].out ? `needs out=` : `missing required argument '${paramLabel(ps[i], self)}'`);
     }
   }
@@ -410,11 +463,13 @@ function noMatch(g: OpGroup, self: Tensor | undefined, args: unknown[], n: numbe
   if (sigs.length === 1) {
     const why: string[] = [];
     bind(sigs[0], self, args, n, kw, g.numbersAsTensors, why);
+    clear(sigs[0].scratch);
     return new TorchTypeError(`${name}(): ${why[0] ?? 'invalid arguments'}`);
   }
   const lines = sigs.map((s) => {
     const why: string[] = [];
     bind(s, self, args, n, kw, g.numbersAsTensors, why);
+    clear(s.scratch);
     return `  ${name}${sigText(s, self !== undefined, g.numbersAsTensors)}${why.length ? `  -- ${why[0]}` : ''}`;
   });
   return new TorchTypeError(`${name}() received an invalid combination of arguments - got (${got.join(', ')}), but expected one of:\n${lines.join('\n')}`);
@@ -487,20 +542,35 @@ function invoke(g: OpGroup, s: Sig, vals: unknown[], self: Tensor | undefined, a
   return rets.map((r, i) => (r.alias >= 0 ? aliasObject(s, r.alias, self, args, kw) : convertReturn(r, arr[i])));
 }
 
+function clear(a: unknown[]): void {
+  for (let i = 0; i < a.length; i++) a[i] = undefined;
+}
+
 function dispatch(g: OpGroup, self: Tensor | undefined, args: unknown[]): unknown {
   const sigs = g.sigs ?? sigsOf(g);
   let n = args.length;
   let kw: Record<string, unknown> | undefined;
-  if (n > 0 && isOptions(args[n - 1])) {
-    kw = args[n - 1] as Record<string, unknown>;
-    n--;
+  if (n > 0) {
+    const last = args[n - 1];
+    if (!(last instanceof Tensor) && isOptions(last)) {
+      kw = last;
+      n--;
+    }
   }
   const nat = g.numbersAsTensors;
   for (let i = 0; i < sigs.length; i++) {
     const s = sigs[i];
     const vals = bind(s, self, args, n, kw, nat);
-    if (vals === null) continue;
-    const r = invoke(g, s, vals, self, args, kw);
+    if (vals === null) {
+      clear(s.scratch);
+      continue;
+    }
+    let r: unknown;
+    try {
+      r = invoke(g, s, vals, self, args, kw);
+    } finally {
+      clear(s.scratch);
+    }
     // Python's factories take requires_grad=, which is not an ATen argument.
     if (s.factory && kw !== undefined && kw.requiresGrad === true) (r as Tensor).requiresGrad_(true);
     return r;
@@ -508,13 +578,49 @@ function dispatch(g: OpGroup, self: Tensor | undefined, args: unknown[]): unknow
   throw noMatch(g, self, args, n, kw);
 }
 
+// Calls the fast path's overload with k tensors (plus self); null when `args` are not k Tensors.
+function callFast(g: OpGroup, f: Fast, self: Tensor | undefined, args: unknown[]): Tensor | null {
+  const n = args.length;
+  if (n !== f.k) return null;
+  const a = n > 0 ? args[0] : undefined;
+  const b = n > 1 ? args[1] : undefined;
+  if (n > 0 && !(a instanceof Tensor)) return null;
+  if (n > 1 && !(b instanceof Tensor)) return null;
+  if (n > 2) {
+    for (let i = 2; i < n; i++) if (!(args[i] instanceof Tensor)) return null;
+  }
+  const id = opIdOf(g, f.sig);
+  let h: NativeValue;
+  if (self !== undefined) {
+    if (n === 0) h = call(id, self._h);
+    else if (n === 1) h = call(id, self._h, (a as Tensor)._h);
+    else if (n === 2) h = call(id, self._h, (a as Tensor)._h, (b as Tensor)._h);
+    else h = call(id, self._h, ...args.map((t) => (t as Tensor)._h));
+    return f.returnsSelf ? self : wrap(h);
+  }
+  if (n === 1) h = call(id, (a as Tensor)._h);
+  else if (n === 2) h = call(id, (a as Tensor)._h, (b as Tensor)._h);
+  else h = call(id, ...args.map((t) => (t as Tensor)._h));
+  return f.returnsSelf ? (a as Tensor) : wrap(h);
+}
+
 /** `torch.<op>(...args)`. */
 export function callFunction(g: OpGroup, args: unknown[]): unknown {
+  const f = g.fastFunction;
+  if (f) {
+    const r = callFast(g, f, undefined, args);
+    if (r !== null) return r;
+  }
   return dispatch(g, undefined, args);
 }
 
 /** `tensor.<op>(...args)`. */
 export function callMethod(g: OpGroup, self: Tensor, args: unknown[]): unknown {
+  const f = g.fastMethod;
+  if (f) {
+    const r = callFast(g, f, self, args);
+    if (r !== null) return r;
+  }
   return dispatch(g, self, args);
 }
 
@@ -524,6 +630,11 @@ export function installMethods(proto: object, ops: Record<string, OpGroup>, name
     const g = ops[name];
     Object.defineProperty(proto, name, {
       value: function (this: Tensor, ...args: unknown[]): unknown {
+        const f = g.fastMethod;
+        if (f) {
+          const r = callFast(g, f, this, args);
+          if (r !== null) return r;
+        }
         return dispatch(g, this, args);
       },
       writable: true,
