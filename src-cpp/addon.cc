@@ -305,7 +305,8 @@ class Addon : public Napi::Addon<Addon> {
   // index(h, spec) -> handle: Python's t[...]
   Napi::Value Index(const Napi::CallbackInfo& info) {
     return Run(info, [&]() -> Napi::Value {
-      at::Tensor r = IndexGet(Tensor(info, 0, "index"), info[1].As<Napi::Array>(), handles_);
+      at::Tensor r = IndexGet(Tensor(info, 0, "index"), info[1].As<Napi::Float64Array>(),
+                              info[2].As<Napi::Number>().Uint32Value(), handles_);
       return Napi::Number::New(info.Env(), handles_.Add(std::move(r)));
     });
   }
@@ -314,7 +315,8 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value IndexPut(const Napi::CallbackInfo& info) {
     return Run(info, [&]() -> Napi::Value {
       at::Tensor self = Tensor(info, 0, "indexPut_");
-      torchnode::IndexPut(self, info[1].As<Napi::Array>(), info[2], handles_);
+      torchnode::IndexPut(self, info[1].As<Napi::Float64Array>(), info[2].As<Napi::Number>().Uint32Value(), info[3],
+                          handles_);
       return info.Env().Undefined();
     });
   }

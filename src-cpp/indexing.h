@@ -9,12 +9,13 @@ namespace torchnode {
 
 class HandleTable;
 
-// `spec` holds one JS value per index: a number (int), null (new axis), a boolean, the string
-// "..." (Ellipsis), [start, stop, step] (a slice; null parts take Python's defaults), or
-// {h: handle} (an index tensor).
-at::Tensor IndexGet(const at::Tensor& self, const Napi::Array& spec, HandleTable& handles);
+// `spec` holds four doubles per index, [kind, a, b, c] (src-ts/indexing.ts writes them):
+// 0 int a; 1 slice a:b:c (NaN = omitted); 2 None (new axis); 3 Ellipsis; 4 bool a; 5 tensor
+// handle a. One typed array crosses instead of a JS value per index.
+at::Tensor IndexGet(const at::Tensor& self, const Napi::Float64Array& spec, size_t count, HandleTable& handles);
 
 // In place; `value` is a tensor handle as {h: handle}, or a number/boolean/bigint.
-void IndexPut(at::Tensor& self, const Napi::Array& spec, const Napi::Value& value, HandleTable& handles);
+void IndexPut(at::Tensor& self, const Napi::Float64Array& spec, size_t count, const Napi::Value& value,
+              HandleTable& handles);
 
 }  // namespace torchnode

@@ -61,8 +61,8 @@ export interface Binding {
   /** Every operator the running LibTorch registered, as "aten::add.Tensor". */
   opNames(): string[];
   /** Python's t[...] (spec: see src-cpp/indexing.h). */
-  index(h: Handle, spec: unknown[]): Handle;
-  indexPut(h: Handle, spec: unknown[], value: unknown): void;
+  index(h: Handle, spec: Float64Array, count: number): Handle;
+  indexPut(h: Handle, spec: Float64Array, count: number, value: unknown): void;
   generatorNew(device: string, isDefault: boolean): number;
   generatorFree(g: number): void;
   generatorManualSeed(g: number, seed: number | bigint): void;

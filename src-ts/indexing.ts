@@ -42,46 +42,90 @@ export type Index = number | bigint | boolean | null | string | Slice | Tensor |
 
 const SLICE = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
 
-function parseSlice(s: string, i: number): unknown {
-  if (s.trim() === '...') return '...';
-  const m = SLICE.exec(s);
-  if (!m) throw new TorchTypeError(`index(): index ${i} '${s}' is not a slice ('start:stop:step') or '...'`);
-  const n = (x: string | undefined): number | null => (x === undefined ? null : Number(x));
-  return [n(m[1]), n(m[2]), n(m[3])];
+// Index spec for native code (src-cpp/indexing.h): four doubles per index, [kind, a, b, c].
+const INT = 0;
+const SLICE_KIND = 1; // a:b:c, NaN for a missing part
+const NONE = 2;
+const ELLIPSIS = 3;
+const BOOL = 4;
+const TENSOR = 5; // a = handle
+
+type Parsed = readonly [number, number, number, number];
+// Index strings repeat (`'1:3'` in a loop): parse each once.
+const parsedStrings = new Map<string, Parsed>();
+
+function parseString(s: string, i: number): Parsed {
+  let p = parsedStrings.get(s);
+  if (p !== undefined) return p;
+  if (s.trim() === '...') p = [ELLIPSIS, 0, 0, 0];
+  else {
+    const m = SLICE.exec(s);
+    if (!m) throw new TorchTypeError(`index(): index ${i} '${s}' is not a slice ('start:stop:step') or '...'`);
+    const n = (x: string | undefined): number => (x === undefined ? NaN : Number(x));
+    p = [SLICE_KIND, n(m[1]), n(m[2]), n(m[3])];
+  }
+  if (parsedStrings.size > 1000) parsedStrings.clear();
+  parsedStrings.set(s, p);
+  return p;
 }
 
 function isNestedOf(v: unknown, test: (x: unknown) => boolean): boolean {
   return Array.isArray(v) ? v.every((x) => isNestedOf(x, test)) : test(v);
 }
 
-// JS indices -> the spec native code reads (see src-cpp/indexing.h). Arrays become index
-// tensors, collected in `temps` for the caller to free.
-function encode(indices: readonly Index[], temps: Tensor[]): unknown[] {
-  return indices.map((ix, i) => {
-    if (ix === null) return null;
-    if (ix instanceof Tensor) return { h: ix._h };
-    if (ix instanceof Slice) return [ix.start, ix.stop, ix.step];
-    switch (typeof ix) {
-      case 'number':
-        if (!Number.isInteger(ix)) throw new TorchTypeError(`index(): index ${i} must be an integer, got ${ix}`);
-        return ix;
-      case 'bigint':
-      case 'boolean':
-        return ix;
-      case 'string':
-        return parseSlice(ix, i);
-    }
-    if (Array.isArray(ix)) {
+let spec = new Float64Array(64);
+
+// JS indices -> the spec (one crossing, no JS objects for native code to inspect). Arrays
+// become index tensors, collected in `temps` for the caller to free.
+function encode(indices: readonly Index[], temps: Tensor[]): Float64Array {
+  if (spec.length < indices.length * 4) spec = new Float64Array(indices.length * 8);
+  const out = spec;
+  for (let i = 0; i < indices.length; i++) {
+    const ix = indices[i];
+    const o = i * 4;
+    let kind: number;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    if (ix === null) kind = NONE;
+    else if (ix instanceof Tensor) {
+      kind = TENSOR;
+      a = ix._h;
+    } else if (ix instanceof Slice) {
+      kind = SLICE_KIND;
+      a = ix.start ?? NaN;
+      b = ix.stop ?? NaN;
+      c = ix.step ?? NaN;
+    } else if (typeof ix === 'number') {
+      if (!Number.isInteger(ix)) throw new TorchTypeError(`index(): index ${i} must be an integer, got ${ix}`);
+      kind = INT;
+      a = ix;
+    } else if (typeof ix === 'bigint') {
+      kind = INT;
+      a = Number(ix);
+    } else if (typeof ix === 'boolean') {
+      kind = BOOL;
+      a = ix ? 1 : 0;
+    } else if (typeof ix === 'string') {
+      [kind, a, b, c] = parseString(ix, i);
+    } else if (Array.isArray(ix)) {
       const isBool = isNestedOf(ix, (x) => typeof x === 'boolean');
       if (!isBool && !isNestedOf(ix, (x) => (typeof x === 'number' && Number.isInteger(x)) || typeof x === 'bigint')) {
         throw new TorchTypeError(`index(): index ${i} must be an array of integers or of booleans`);
       }
       const t = tensor(ix as never, { dtype: isBool ? 'bool' : 'int64' });
       temps.push(t);
-      return { h: t._h };
+      kind = TENSOR;
+      a = t._h;
+    } else {
+      throw new TorchTypeError(`index(): index ${i} has an unsupported type (${typeof ix})`);
     }
-    throw new TorchTypeError(`index(): index ${i} has an unsupported type (${typeof ix})`);
-  });
+    out[o] = kind;
+    out[o + 1] = a;
+    out[o + 2] = b;
+    out[o + 3] = c;
+  }
+  return out;
 }
 
 function withTemps<T>(fn: (temps: Tensor[]) => T): T {
@@ -89,13 +133,18 @@ function withTemps<T>(fn: (temps: Tensor[]) => T): T {
   try {
     return fn(temps);
   } finally {
-    for (const t of temps) t.dispose();
+    for (let i = 0; i < temps.length; i++) temps[i].dispose();
   }
 }
 
 /** `t[...indices]`. */
 export function indexGet(self: Tensor, indices: readonly Index[]): Tensor {
-  return withTemps((temps) => wrap(binding.index(self._h, encode(indices, temps))));
+    const temps: Tensor[] = [];
+  try {
+    return wrap(binding.index(self._h, encode(indices, temps), indices.length));
+  } finally {
+    for (let i = 0; i < temps.length; i++) temps[i].dispose();
+  }
 }
 
 /** `t[...indices] = value`, in place; returns `self`. */
@@ -105,7 +154,7 @@ export function indexPut(self: Tensor, indices: Index | readonly Index[], value:
   if (value instanceof Tensor) v = { h: value._h };
   else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') v = value;
   else throw new TorchTypeError(`indexPut_(): argument 'value' must be a Tensor or a number, not ${value === null ? 'null' : typeof value}`);
-  withTemps((temps) => binding.indexPut(self._h, encode(list, temps), v));
+  withTemps((temps) => binding.indexPut(self._h, encode(list, temps), list.length, v));
   return self;
 }
 

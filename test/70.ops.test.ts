@@ -38,6 +38,10 @@ function build(v: unknown): unknown {
   }
   if (Array.isArray(v)) return v.map(build);
   if (v !== null && typeof v === 'object' && '$dtype' in (v as object)) return (v as { $dtype: string }).$dtype;
+  if (v !== null && typeof v === 'object' && '$slice' in (v as object)) {
+    const [a, b, c] = (v as { $slice: (number | null)[] }).$slice;
+    return torch.slice(a, b, c);
+  }
   return decode(v);
 }
 
@@ -52,6 +56,12 @@ function run(c: Case): unknown {
   const args = build(c.args) as unknown[];
   const kw = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), build(v)]));
   const hasKw = Object.keys(kw).length > 0;
+  // Python's x[idx] and x[idx] = v
+  if (c.op === '__getitem__') return (args[0] as torch.Tensor).index(...(args[1] as torch.Index[]));
+  if (c.op === '__setitem__') {
+    const x = (args[0] as torch.Tensor).clone();
+    return x.indexPut_(args[1] as torch.Index[], args[2] as torch.Tensor);
+  }
   if (c.method) {
     const self = args[0] as torch.Tensor;
     const fn = (self as unknown as Record<string, (...a: unknown[]) => unknown>)[camel(c.op).replace(/([^_])$/, '$1')];
