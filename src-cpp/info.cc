@@ -68,7 +68,10 @@ BlasInfo DetectBlas() {
 }  // namespace
 
 void CheckRuntimeVersion() {
-  const std::string runtime = RuntimeLibTorchVersion();
+  // TORCHNODE_TEST_RUNTIME_LIBTORCH stands in for the loaded LibTorch's version, so the refusal
+  // below can be tested without a second LibTorch (test/60.package.test.ts).
+  const char* fake = std::getenv("TORCHNODE_TEST_RUNTIME_LIBTORCH");
+  const std::string runtime = fake != nullptr ? fake : RuntimeLibTorchVersion();
   if (runtime == "unknown") return;
   if (MajorMinor(runtime) != MajorMinor(TORCH_VERSION)) {
     throw std::runtime_error(std::string("torchnode was built against LibTorch ") + TORCH_VERSION +

@@ -19,6 +19,24 @@ describe('package', () => {
     const cjs = execFileSync(process.execPath, ['-e', `const torch = require(${JSON.stringify(root)}); console.log(torch.tensor([1]).toString())`], { encoding: 'utf8' });
     expect(cjs.trim()).toBe('tensor([1])');
   });
+  it('the binary refuses a LibTorch of another version, and the loader says how to fix it', () => {
+    const root = path.join(__dirname, '..');
+    let msg = '';
+    try {
+      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(root)})`], {
+        env: { ...process.env, TORCHNODE_TEST_RUNTIME_LIBTORCH: '9.9.0' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      msg = String((e as { stderr: string }).stderr);
+    }
+    expect(msg).toContain(`torchnode was built against LibTorch ${torch.version.libtorch.split('.').slice(0, 2).join('.')}`);
+    expect(msg).toContain('but the LibTorch loaded at run time is 9.9.0');
+    expect(msg).toMatch(/built against: LibTorch \d+\.\d+/);
+    expect(msg).toContain('npm run compile');
+    expect(msg).not.toContain('Segmentation fault');
+  });
   it('LibTorch discovery explains the three ways when none is found', () => {
     let msg = '';
     try {
