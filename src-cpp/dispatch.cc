@@ -213,23 +213,23 @@ c10::IValue ToIValue(const Napi::Value& v, const OpEntry& op, const ArgInfo& arg
 // The fast shape of an op: plain Tensor arguments (then at most one Scalar), one Tensor result
 // that aliases nothing written. typed() checks the C++ signature against the kernel's; an op
 // whose kernel disagrees stays on the boxed path.
-FastShape FastShapeOf(const OpEntry& e) {
+FastShape FastShapeOf(OpEntry& e) {
   if (e.returns.size() != 1 || e.returns[0].aliasOfArg >= 0) return FastShape::None;
   const auto& schema = e.handle.schema();
   if (schema.returns()[0].type()->kind() != c10::TypeKind::TensorType || schema.is_mutable()) return FastShape::None;
   auto plainTensor = [&](size_t i) { return e.args[i].kind == ArgKind::Tensor && !e.args[i].optional; };
   try {
     if (e.args.size() == 1 && plainTensor(0)) {
-      (void)e.handle.typed<FnT_T>();
+      e.t_t = e.handle.typed<FnT_T>();
       return FastShape::T_T;
     }
     if (e.args.size() == 2 && plainTensor(0) && plainTensor(1)) {
-      (void)e.handle.typed<FnT_TT>();
+      e.t_tt = e.handle.typed<FnT_TT>();
       return FastShape::T_TT;
     }
     if (e.args.size() == 3 && plainTensor(0) && plainTensor(1) && e.args[2].kind == ArgKind::Scalar &&
         !e.args[2].optional) {
-      (void)e.handle.typed<FnT_TTS>();
+      e.t_tts = e.handle.typed<FnT_TTS>();
       return FastShape::T_TTS;
     }
   } catch (const std::exception&) {
@@ -277,7 +277,7 @@ int32_t OpRegistry::Lookup(const std::string& name, const std::string& overload)
                                                  " is not available in the running LibTorch " TORCH_VERSION);
   }
   const c10::FunctionSchema& schema = handle->schema();
-  OpEntry entry{*handle, FastShape::None,
+  OpEntry entry{*handle, FastShape::None, c10::nullopt, c10::nullopt, c10::nullopt,
                 name.substr(name.find("::") == std::string::npos ? 0 : name.find("::") + 2) +
                     (overload.empty() ? "" : "." + overload),
                 {}, {}};
@@ -379,14 +379,14 @@ Napi::Value OpRegistry::CallFast(const Napi::CallbackInfo& info, size_t first, s
     case FastShape::T_T: {
       const at::Tensor* a = tensorAt(0);
       if (a == nullptr) return Napi::Value();
-      r = op.handle.typed<FnT_T>().call(*a);
+      r = op.t_t->call(*a);
       break;
     }
     case FastShape::T_TT: {
       const at::Tensor* a = tensorAt(0);
       const at::Tensor* b = tensorAt(1);
       if (a == nullptr || b == nullptr) return Napi::Value();
-      r = op.handle.typed<FnT_TT>().call(*a, *b);
+      r = op.t_tt->call(*a, *b);
       break;
     }
     case FastShape::T_TTS: {
@@ -396,7 +396,7 @@ Napi::Value OpRegistry::CallFast(const Napi::CallbackInfo& info, size_t first, s
       // Only the schema's default Scalar (alpha=1) on this path; an explicit one goes boxed.
       if (given > 2 && !info[first + 2].IsUndefined()) return Napi::Value();
       if (!op.args[2].hasDefault) return Napi::Value();
-      r = op.handle.typed<FnT_TTS>().call(*a, *b, op.args[2].defaultValue.toScalar());
+      r = op.t_tts->call(*a, *b, op.args[2].defaultValue.toScalar());
       break;
     }
     case FastShape::None: return Napi::Value();

@@ -57,6 +57,10 @@ using FnT_TTS = at::Tensor(const at::Tensor&, const at::Tensor&, const c10::Scal
 struct OpEntry {
   c10::OperatorHandle handle;
   FastShape fast = FastShape::None;
+  // The typed handle for `fast` (typed() checks the signature; doing it once keeps it off the hot path).
+  c10::optional<c10::TypedOperatorHandle<FnT_T>> t_t;
+  c10::optional<c10::TypedOperatorHandle<FnT_TT>> t_tt;
+  c10::optional<c10::TypedOperatorHandle<FnT_TTS>> t_tts;
   std::string displayName;  // "add.Tensor", used in error messages
   std::vector<ArgInfo> args;
   std::vector<ReturnInfo> returns;
