@@ -93,13 +93,19 @@ export function setTensorCheck(fn: (x: unknown) => x is Owned): void {
 let freeBuf = new Int32Array(256);
 
 function close(s: Scope, result: unknown): void {
-  const escaping = new Set<Owned>();
-  collectEscaping(result, escaping, isTensorFn);
+  // Most scopes return nothing or a tensor: only then is a set of escaping tensors needed.
+  let escaping: Set<Owned> | undefined;
+  if (result !== null && typeof result === 'object') {
+    escaping = new Set<Owned>();
+    collectEscaping(result, escaping, isTensorFn);
+  }
   const parent = s.parent;
+  const list = s.tensors;
   let n = 0;
-  for (const t of s.tensors) {
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
     if (t._h < 0) continue; // disposed already
-    if (t._keep || escaping.has(t)) {
+    if (t._keep || (escaping !== undefined && escaping.has(t))) {
       t._keep = false;
       if (parent) parent.tensors.push(t);
       else gcOwn(t);
