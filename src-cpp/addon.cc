@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "autograd.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "handles.h"
@@ -58,6 +59,11 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::SetNumThreads>("setNumThreads"),
         InstanceMethod<&Addon::SetNumInteropThreads>("setNumInteropThreads"),
         InstanceMethod<&Addon::OpNames>("opNames"),
+        InstanceMethod<&Addon::BackwardM>("backward"),
+        InstanceMethod<&Addon::GradM>("autogradGrad"),
+        InstanceMethod<&Addon::GetGrad>("grad"),
+        InstanceMethod<&Addon::SetGrad>("setGrad"),
+        InstanceMethod<&Addon::GradEnabled>("gradEnabled"),
         InstanceMethod<&Addon::Index>("index"),
         InstanceMethod<&Addon::IndexPut>("indexPut"),
         InstanceMethod<&Addon::GeneratorNew>("generatorNew"),
@@ -319,6 +325,55 @@ class Addon : public Napi::Addon<Addon> {
                           handles_);
       return info.Env().Undefined();
     });
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+
+  Napi::Value BackwardM(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      Backward(info, handles_);
+      return info.Env().Undefined();
+    });
+  }
+
+  Napi::Value GradM(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return Grad(info, handles_); });
+  }
+
+  // grad(h) -> a new handle sharing t.grad, or null
+  Napi::Value GetGrad(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      const at::Tensor& g = Tensor(info, 0, "grad").grad();
+      if (!g.defined()) return info.Env().Null();
+      return Napi::Number::New(info.Env(), handles_.Add(g));
+    });
+  }
+
+  // setGrad(h, gradHandle | null)
+  Napi::Value SetGrad(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      const at::Tensor& t = Tensor(info, 0, "grad");
+      if (info[1].IsNull() || info[1].IsUndefined()) {
+        t.mutable_grad().reset();
+      } else {
+        const at::Tensor& g = TensorArg(info[1], handles_, "grad", "value");
+        if (g.sizes() != t.sizes()) {
+          throw JsError(ErrorKind::Torch, "assigned grad has data of a different size");
+        }
+        if (g.scalar_type() != t.scalar_type()) {
+          throw JsError(ErrorKind::Torch, "assigned grad has data of a different type");
+        }
+        t.mutable_grad() = g;
+      }
+      return info.Env().Undefined();
+    });
+  }
+
+  // gradEnabled(set?) -> the mode before the call (thread-local, as in Python)
+  Napi::Value GradEnabled(const Napi::CallbackInfo& info) {
+    bool before = at::GradMode::is_enabled();
+    if (info.Length() > 0 && info[0].IsBoolean()) at::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), before);
   }
 
   Napi::Value OpNames(const Napi::CallbackInfo& info) {

@@ -60,6 +60,12 @@ export interface Binding {
   setNumInteropThreads(n?: number): number;
   /** Every operator the running LibTorch registered, as "aten::add.Tensor". */
   opNames(): string[];
+  backward(tensors: Handle[], grads: (Handle | null)[], retainGraph: boolean | undefined, createGraph: boolean, inputs: Handle[]): void;
+  autogradGrad(outputs: Handle[], inputs: Handle[], gradOutputs: (Handle | null)[], retainGraph: boolean | undefined, createGraph: boolean, allowUnused: boolean): (Handle | null)[];
+  grad(h: Handle): Handle | null;
+  setGrad(h: Handle, grad: Handle | null): void;
+  /** Sets grad mode when given a boolean; returns the mode before. */
+  gradEnabled(set?: boolean): boolean;
   /** Python's t[...] (spec: see src-cpp/indexing.h). */
   index(h: Handle, spec: Float64Array, count: number): Handle;
   indexPut(h: Handle, spec: Float64Array, count: number, value: unknown): void;

@@ -22,6 +22,8 @@ export type { PrintOptions } from './format';
 export * from './creation';
 export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard, autograd } from './autograd';
+export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';
 export { tensordot, unique, uniqueConsecutive, numel } from './functional';
 export type { UniqueOptions } from './functional';

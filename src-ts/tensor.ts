@@ -106,6 +106,35 @@ export class Tensor {
   set requiresGrad(v: boolean) {
     binding.setRequiresGrad(this._h, v);
   }
+  /**
+   * The gradient accumulated by `backward()`, or null. Each read gives a new Tensor object sharing
+   * the gradient's memory (free it like any tensor); assigning sets or clears (`null`) it.
+   */
+  get grad(): Tensor | null {
+    const h = binding.grad(this._h);
+    return h === null ? null : wrap(h);
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) argError('grad', 'value', 'a Tensor or null', g);
+    binding.setGrad(this._h, g === null ? null : g._h);
+  }
+  /** The autograd node that made this tensor (`{ name() }`, e.g. `AddBackward0`), or null for leaves. */
+  get gradFn(): { name(): string } | null {
+    const n = binding.gradFn(this._h);
+    return n === null ? null : { name: () => n, toString: () => `<${n}>` } as { name(): string };
+  }
+  /**
+   * Computes the gradient of this tensor with respect to the graph's leaves and accumulates it in
+   * their `.grad`. `gradient` is needed unless this tensor has one element.
+   */
+  backward(gradient?: Tensor | null, options: { retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor[] } = {}): void {
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      if (typeof gradient === 'object') return this.backward(undefined, gradient as typeof options);
+      argError('backward', 'gradient', 'a Tensor or null', gradient);
+    }
+    const inputs = options.inputs ?? [];
+    binding.backward([this._h], gradient ? [gradient._h] : [], options.retainGraph, options.createGraph ?? false, inputs.map((t) => t._h));
+  }
   /** Sets requiresGrad in place and returns this (PyTorch's `requires_grad_`). */
   requiresGrad_(v = true): this {
     binding.setRequiresGrad(this._h, v);

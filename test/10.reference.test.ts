@@ -127,6 +127,43 @@ build.generator_stream = () => {
   return torch.cat([a.reshape(-1), b]);
 };
 
+// Autograd, built as make_fixtures.py's grad cases.
+function src(shape: number[], scale = 7, shift = 0.5): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return torch.arange(n, { dtype: 'float32' }).reshape(shape).div(scale).sub(shift);
+}
+function gradOf(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[]): Tensor[] {
+  const xs = inputs.map((x) => x.clone().requiresGrad_(true));
+  fn(...xs).backward();
+  return xs.map((x) => x.grad!);
+}
+Object.assign(build, {
+  grad_square_sum: () => gradOf((x) => x.mul(x).sum(), src([2, 3]))[0],
+  grad_matmul_relu_a: () => gradOf((a, b) => a.matmul(b).relu().sum(), src([2, 3]), src([3, 4], 7, 0.8))[0],
+  grad_matmul_relu_b: () => gradOf((a, b) => a.matmul(b).relu().sum(), src([2, 3]), src([3, 4], 7, 0.8))[1],
+  grad_log_softmax: () => gradOf((x) => torch.logSoftmax(x, 1).mul(src([2, 5], 3)).sum(), src([2, 5]))[0],
+  grad_mse: () => gradOf((x) => x.sub(src([3, 2], 7, 0.1)).pow(2).mean(), src([3, 2]))[0],
+  grad_index: () => gradOf((x) => x.index(0, '1:').sum().add(x.index(':', 0).mul(3).sum()), src([3, 4]))[0],
+  grad_conv2d_weight: () => gradOf((w) => torch.conv2d(src([1, 2, 4, 4]), w, null, 1, 1).tanh().sum(), src([3, 2, 3, 3], 20))[0],
+  grad_cross_entropy: () => gradOf((x) => torch.crossEntropyLoss(x, torch.tensor([1, 0, 3])), src([3, 4]))[0],
+  grad_sigmoid_bce: () => gradOf((x) => torch.binaryCrossEntropyWithLogits(x, torch.tensor([1, 0, 1, 0], { dtype: 'float32' })), src([4]))[0],
+  grad_second_order: () => {
+    const x = src([4]).requiresGrad_(true);
+    const [g] = torch.autograd.grad(x.pow(3).sum(), x, { createGraph: true });
+    return torch.autograd.grad(g!.sum(), x)[0]!;
+  },
+  grad_grad_outputs: () => {
+    const x = src([2, 3]).requiresGrad_(true);
+    return torch.autograd.grad(x.exp(), x, { gradOutputs: src([2, 3], 2) })[0]!;
+  },
+  grad_accumulates: () => {
+    const x = src([3]).requiresGrad_(true);
+    x.mul(2).sum().backward();
+    x.pow(2).sum().backward();
+    return x.grad!;
+  },
+});
+
 describe('against Python torch ' + reference.torch, () => {
   it('covers every recorded case', () => {
     expect(Object.keys(build).sort()).toEqual(Object.keys(reference.cases).sort());

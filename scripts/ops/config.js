@@ -6,6 +6,7 @@
 const HAND_METHODS = new Set([
   'size', 'dim', 'numel', 'item', 'to', 'requiresGrad_', 'float', 'double', 'half', 'long', 'int', 'bool', 'cpu',
   'toString', 'dispose', 'keep', 'shape', 'dtype', 'device', 'isCuda', 'requiresGrad', 'ndim', 'T', 'data',
+  'grad', 'gradFn', 'backward',
   // src-ts/indexing.ts: Python's t[...] and t[...] = v (aten::index / index_put_ take only tensors).
   'index', 'indexPut_',
   // stride() with no argument gives all strides (Python's Tensor.stride).
