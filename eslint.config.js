@@ -14,6 +14,8 @@ module.exports = tseslint.config(
       // Function is the honest type for constructors handed to native code.
       '@typescript-eslint/no-unsafe-function-type': 'off',
       '@typescript-eslint/no-empty-object-type': 'off',
+      // `using _guard = ...` holds a resource for its scope; the name is never read.
+      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_' }],
     },
   },
 );
