@@ -64,6 +64,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::GetGrad>("grad"),
         InstanceMethod<&Addon::SetGrad>("setGrad"),
         InstanceMethod<&Addon::GradEnabled>("gradEnabled"),
+        InstanceMethod<&Addon::SetData>("setData"),
         InstanceMethod<&Addon::Index>("index"),
         InstanceMethod<&Addon::IndexPut>("indexPut"),
         InstanceMethod<&Addon::GeneratorNew>("generatorNew"),
@@ -365,6 +366,15 @@ class Addon : public Napi::Addon<Addon> {
         }
         t.mutable_grad() = g;
       }
+      return info.Env().Undefined();
+    });
+  }
+
+  // setData(h, src): t.data = src (the tensor object keeps its identity and autograd metadata)
+  Napi::Value SetData(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      at::Tensor t = Tensor(info, 0, "setData");
+      t.set_data(TensorArg(info[1], handles_, "setData", "data"));
       return info.Env().Undefined();
     });
   }

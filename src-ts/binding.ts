@@ -66,6 +66,8 @@ export interface Binding {
   setGrad(h: Handle, grad: Handle | null): void;
   /** Sets grad mode when given a boolean; returns the mode before. */
   gradEnabled(set?: boolean): boolean;
+  /** t.data = src, in place (the tensor keeps its identity). */
+  setData(h: Handle, src: Handle): void;
   /** Python's t[...] (spec: see src-cpp/indexing.h). */
   index(h: Handle, spec: Float64Array, count: number): Handle;
   indexPut(h: Handle, spec: Float64Array, count: number, value: unknown): void;

@@ -22,6 +22,7 @@ export type { PrintOptions } from './format';
 export * from './creation';
 export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
+export * as nn from './nn';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard, autograd } from './autograd';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';

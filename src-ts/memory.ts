@@ -17,6 +17,8 @@ export interface Owned {
   _gc: boolean;
   /** torch.keep() was called inside the current scope. */
   _keep: boolean;
+  /** Owned by a long-lived holder (a module's parameter or buffer): scopes hand it to the GC. */
+  _pinned?: boolean;
 }
 
 class Scope {
@@ -59,6 +61,17 @@ export function release(t: Owned): void {
     t._gc = false;
   }
   binding.free(h);
+}
+
+/**
+ * Takes `t` out of scope lifetime for good: the scope it was made in (if any) hands it to the GC
+ * backstop instead of freeing it, and so do enclosing scopes. Modules pin their parameters and
+ * buffers, which live as long as the module (until `module.dispose()` or the GC).
+ */
+export function pin<T extends Owned>(t: T): T {
+  t._pinned = true;
+  if (activeScope() === undefined && !t._gc && t._h >= 0) gcOwn(t);
+  return t;
 }
 
 /** Marks `t` to survive the scope it was made in (it moves to the enclosing scope, or the GC). */
@@ -105,6 +118,10 @@ function close(s: Scope, result: unknown): void {
   for (let i = 0; i < list.length; i++) {
     const t = list[i];
     if (t._h < 0) continue; // disposed already
+    if (t._pinned) {
+      if (!t._gc) gcOwn(t);
+      continue;
+    }
     if (t._keep || (escaping !== undefined && escaping.has(t))) {
       t._keep = false;
       if (parent) parent.tensors.push(t);

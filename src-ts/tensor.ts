@@ -51,6 +51,8 @@ export class Tensor {
   _gc = false;
   /** @internal torch.keep() called. */
   _keep = false;
+  /** @internal Owned by a module (see memory.pin). */
+  _pinned = false;
 
   /** @internal Tensors come from torch.* functions and tensor methods, not from `new`. */
   constructor(h: Handle) {

@@ -1,0 +1,365 @@
+/**
+ * nn.Module: the base of layers and models, as in PyTorch.
+ *
+ * Parameters and submodules are registered by assignment (`this.fc1 = new nn.Linear(4, 3)`,
+ * `this.scale = new nn.Parameter(t)`) or explicitly (`registerParameter`, `registerModule`);
+ * buffers with `registerBuffer`. State-dict keys are PyTorch's: a JS field's name in snake_case
+ * (`runningMean` is `running_mean`), joined with dots (`fc1.weight`, `bn.num_batches_tracked`),
+ * so weights move between torchnode and Python unchanged. Registration order is key order; note
+ * that JS lists integer-like field names ('0', '1') before others, as Sequential relies on.
+ *
+ * Memory: parameters and buffers live as long as the module (scopes do not free them);
+ * `module.dispose()` frees them now, and the GC frees them when the module is dropped.
+ */
+import { binding } from '../binding';
+import { TorchError, TypeError as TorchTypeError } from '../errors';
+import { pin, release } from '../memory';
+import { Tensor } from '../tensor';
+import { noGrad } from '../autograd';
+import { Parameter } from './parameter';
+import type { DTypeLike } from '../dtype';
+import type { DeviceLike } from '../device';
+
+/** A JS field name's state-dict key: snake_case (`runningMean` -> `running_mean`). */
+export function keyOf(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+}
+
+/** A number as Python's repr prints a float (`1e-05`, `1.0`), for module reprs. */
+export function pyFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-4 || a >= 1e16)) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return String(x);
+}
+
+export interface RemovableHandle {
+  remove(): void;
+}
+
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
+export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export type StateDict = Record<string, Tensor>;
+
+// Per-module bookkeeping kept off the instance's own fields (which are the registry).
+interface Meta {
+  buffers: Set<string>;
+  nonPersistent: Set<string>;
+  names: Map<string, string>; // field -> state-dict key, for explicit registrations
+  preHooks: Map<number, ForwardPreHook>;
+  hooks: Map<number, ForwardHook>;
+}
+const META = new WeakMap<Module, Meta>();
+let hookId = 0;
+
+function meta(m: Module): Meta {
+  let x = META.get(m);
+  if (x === undefined) {
+    x = { buffers: new Set(), nonPersistent: new Set(), names: new Map(), preHooks: new Map(), hooks: new Map() };
+    META.set(m, x);
+  }
+  return x;
+}
+
+export abstract class Module {
+  /** Training mode (dropout active, batch norm updating its statistics). */
+  training = true;
+
+  /** The computation. Subclasses implement it; call it through `call()` to run hooks. */
+  abstract forward(...args: unknown[]): unknown;
+
+  /** Runs forward pre-hooks, `forward`, then forward hooks (Python's `module(x)`). */
+  call(...args: unknown[]): ReturnType<this['forward']> {
+    const m = META.get(this);
+    if (m === undefined || (m.preHooks.size === 0 && m.hooks.size === 0)) return this.forward(...args) as ReturnType<this['forward']>;
+    for (const h of m.preHooks.values()) {
+      const r = h(this, args);
+      if (r !== undefined) args = r;
+    }
+    let out = this.forward(...args);
+    for (const h of m.hooks.values()) {
+      const r = h(this, args, out);
+      if (r !== undefined) out = r;
+    }
+    return out as ReturnType<this['forward']>;
+  }
+
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    const id = hookId++;
+    meta(this).preHooks.set(id, hook);
+    return { remove: () => void meta(this).preHooks.delete(id) };
+  }
+
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    const id = hookId++;
+    meta(this).hooks.set(id, hook);
+    return { remove: () => void meta(this).hooks.delete(id) };
+  }
+
+  // ---- registration ------------------------------------------------------------------------
+
+  /** Registers a parameter (or null, as Python's `bias=None`) under a field name. */
+  registerParameter(name: string, param: Parameter | null): void {
+    if (param !== null && !(param instanceof Parameter)) throw new TorchTypeError(`registerParameter(): '${name}' must be an nn.Parameter or null`);
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Registers a submodule (or null) under a field name. */
+  registerModule(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) throw new TorchTypeError(`registerModule(): '${name}' must be an nn.Module or null`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /**
+   * Registers a buffer: a tensor that is part of the module's state but not a parameter
+   * (`running_mean`). Non-persistent buffers stay out of the state dict.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new TorchTypeError(`registerBuffer(): '${name}' must be a Tensor or null`);
+    const m = meta(this);
+    m.buffers.add(name);
+    if (options.persistent === false) m.nonPersistent.add(name);
+    else m.nonPersistent.delete(name);
+    if (tensor !== null) pin(tensor);
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+  }
+
+  /** @internal Uses `key` verbatim as the state-dict key of `field` (ModuleDict keys). */
+  _setKey(field: string, key: string): void {
+    meta(this).names.set(field, key);
+  }
+
+  // Own fields in registration order: [field, value, kind].
+  private *entries(): Generator<[string, unknown, 'param' | 'buffer' | 'module']> {
+    const m = META.get(this);
+    for (const [field, v] of Object.entries(this)) {
+      if (v instanceof Parameter) yield [field, v, 'param'];
+      else if (v instanceof Module) yield [field, v, 'module'];
+      else if (m?.buffers.has(field) && (v instanceof Tensor || v === null)) yield [field, v, 'buffer'];
+    }
+  }
+
+  private keyFor(field: string): string {
+    return META.get(this)?.names.get(field) ?? keyOf(field);
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------
+
+  /** [key, child] for the direct submodules. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [f, v, kind] of this.entries()) if (kind === 'module') out.push([this.keyFor(f), v as Module]);
+    return out;
+  }
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** [key, module] for this module and every descendant, each once ('' is this module). */
+  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [k, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${k}` : k, seen));
+    return out;
+  }
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** [key, parameter] in PyTorch's order and key names (`fc1.weight`); shared ones once. */
+  namedParameters(options: { prefix?: string; recurse?: boolean } = {}): [string, Parameter][] {
+    return this.namedMembers('param', options.prefix ?? '', options.recurse ?? true) as [string, Parameter][];
+  }
+  parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(options).map(([, p]) => p);
+  }
+  namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    return this.namedMembers('buffer', options.prefix ?? '', options.recurse ?? true);
+  }
+  buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(options).map(([, b]) => b);
+  }
+
+  private namedMembers(kind: 'param' | 'buffer', prefix: string, recurse: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    const mods: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [mp, mod] of mods) {
+      for (const [f, v, k] of mod.entries()) {
+        if (k !== kind || v === null || seen.has(v as Tensor)) continue;
+        seen.add(v as Tensor);
+        out.push([mp ? `${mp}.${mod.keyFor(f)}` : mod.keyFor(f), v as Tensor]);
+      }
+    }
+    return out;
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /**
+   * Parameters and persistent buffers by PyTorch key, in PyTorch's order (each module's
+   * parameters, then its buffers, then its children). Values share memory with the module's
+   * tensors and are detached (new Tensor objects: free them like any tensor).
+   */
+  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    this.saveTo(out, options.prefix ?? '', options.keepVars ?? false);
+    return out;
+  }
+
+  private saveTo(out: StateDict, prefix: string, keepVars: boolean): void {
+    const m = META.get(this);
+    const children: [string, Module][] = [];
+    const params: [string, Tensor][] = [];
+    const bufs: [string, Tensor][] = [];
+    for (const [f, v, kind] of this.entries()) {
+      if (v === null) continue;
+      if (kind === 'module') children.push([this.keyFor(f), v as Module]);
+      else if (kind === 'param') params.push([this.keyFor(f), v as Tensor]);
+      else if (!m?.nonPersistent.has(f)) bufs.push([this.keyFor(f), v as Tensor]);
+    }
+    for (const [k, t] of [...params, ...bufs]) out[prefix + k] = keepVars ? t : t.detach();
+    for (const [k, child] of children) child.saveTo(out, `${prefix}${k}.`, keepVars);
+  }
+
+  /**
+   * Copies values from a state dict (PyTorch keys) into this module's parameters and buffers.
+   * With `strict` (the default), missing and unexpected keys are an error, as in PyTorch.
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, options: { strict?: boolean } = {}): IncompatibleKeys {
+    const strict = options.strict ?? true;
+    const sd = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const own = this.stateDict({ keepVars: true });
+    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const errors: string[] = [];
+    for (const [k, target] of Object.entries(own)) {
+      const src = sd[k];
+      if (src === undefined) continue;
+      if (!(src instanceof Tensor)) {
+        errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
+        continue;
+      }
+      const a = src.shape;
+      const b = target.shape;
+      if (a.length !== b.length || a.some((x, i) => x !== b[i])) {
+        errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${a.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${b.join(', ')}]).`);
+        continue;
+      }
+      noGrad(() => target.copy_(src));
+    }
+    if (strict) {
+      if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+      if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (errors.length) {
+      throw new TorchError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    }
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- modes, devices, gradients -----------------------------------------------------------
+
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Sets `.grad` of every parameter to null (default, as PyTorch 2) or to zeros. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const setToNone = options.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (setToNone) {
+        p.grad = null;
+      } else {
+        const g = p.grad;
+        if (g !== null) {
+          noGrad(() => g.zero_());
+          g.dispose();
+        }
+      }
+    }
+  }
+
+  /** Sets requiresGrad on every parameter (Python's `requires_grad_`). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** Calls `fn` on every submodule (children first) and then on this module. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Moves or casts parameters and buffers in place (`m.to('float64')`, `m.to('cuda')`): the
+   * Parameter objects stay the same (optimizers keep working), their data changes.
+   */
+  to(target: DTypeLike | DeviceLike | { dtype?: DTypeLike; device?: DeviceLike }): this {
+    noGrad(() => {
+      for (const mod of this.modules()) {
+        for (const [f, v, kind] of mod.entries()) {
+          if (v === null || kind === 'module') continue;
+          const t = v as Tensor;
+          // Floating-point dtype changes apply to floating-point tensors only, as in PyTorch.
+          if (typeof target === 'string' || (typeof target === 'object' && 'dtype' in target && target.dtype !== undefined)) {
+            const dt = typeof target === 'string' ? target : target.dtype;
+            const isDtype = typeof dt === 'string' && /^(float|double|half|bfloat|float16|float32|float64|bfloat16)/.test(dt);
+            if (isDtype && !t.isFloatingPoint()) continue;
+          }
+          const moved = t.to(target as never);
+          if (kind === 'param') {
+            binding.setData(t._h, moved._h);
+            moved.dispose();
+          } else {
+            (mod as unknown as Record<string, unknown>)[f] = pin(moved);
+            release(t);
+          }
+        }
+      }
+    });
+    return this;
+  }
+
+  /** Frees every parameter and buffer now (this module and its descendants). */
+  dispose(): void {
+    for (const mod of this.modules()) {
+      for (const [, v, kind] of mod.entries()) if (v !== null && kind !== 'module') (v as Tensor).dispose();
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- printing ----------------------------------------------------------------------------
+
+  /** The part inside the parentheses of this module's repr (`in_features=4, ...`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch's module repr: `Linear(in_features=4, out_features=3, bias=True)`, children indented. */
+  toString(): string {
+    const lines = this.namedChildren().map(([k, c]) => `(${k}): ${c.toString().replace(/\n/g, '\n  ')}`);
+    const extra = this.extraRepr();
+    const name = this.constructor.name;
+    if (lines.length === 0) return `${name}(${extra})`;
+    return `${name}(\n${extra ? `  ${extra}\n` : ''}  ${lines.join('\n  ')}\n)`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

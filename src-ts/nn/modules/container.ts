@@ -1,0 +1,96 @@
+/** Containers: Sequential, ModuleList, ModuleDict (children keyed '0', '1', ... or by name). */
+import { TypeError as TorchTypeError, IndexError } from '../../errors';
+import { Module } from '../module';
+
+function checkModule(m: unknown, where: string): Module {
+  if (!(m instanceof Module)) throw new TorchTypeError(`${where}: expected an nn.Module, got ${m === null ? 'null' : typeof m}`);
+  return m;
+}
+
+/** Runs its modules in order, each on the previous one's output. */
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => this.registerModule(String(i), checkModule(m, 'Sequential')));
+  }
+  get length(): number {
+    return this.children().length;
+  }
+  /** The i-th module (negative counts from the end). */
+  at(i: number): Module {
+    const c = this.children();
+    const j = i < 0 ? i + c.length : i;
+    if (j < 0 || j >= c.length) throw new IndexError(`index ${i} is out of range`);
+    return c[j];
+  }
+  append(m: Module): this {
+    this.registerModule(String(this.length), checkModule(m, 'Sequential.append'));
+    return this;
+  }
+  forward(input: unknown): unknown {
+    let x = input;
+    for (const m of this.children()) x = m.call(x);
+    return x;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+}
+
+/** A list of modules, registered so their parameters are found (no forward of its own). */
+export class ModuleList extends Module {
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+  get length(): number {
+    return this.children().length;
+  }
+  at(i: number): Module {
+    const c = this.children();
+    const j = i < 0 ? i + c.length : i;
+    if (j < 0 || j >= c.length) throw new IndexError(`index ${i} is out of range`);
+    return c[j];
+  }
+  append(m: Module): this {
+    this.registerModule(String(this.length), checkModule(m, 'ModuleList.append'));
+    return this;
+  }
+  extend(ms: Iterable<Module>): this {
+    for (const m of ms) this.append(m);
+    return this;
+  }
+  forward(): never {
+    throw new TorchTypeError('ModuleList has no forward(); iterate over it');
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+}
+
+/** Modules by name (keys are state-dict keys as given). */
+export class ModuleDict extends Module {
+  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+    super();
+    const entries = Symbol.iterator in Object(modules) ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+  }
+  set(key: string, m: Module): this {
+    this.registerModule(key, checkModule(m, 'ModuleDict.set'));
+    this._setKey(key, key);
+    return this;
+  }
+  get(key: string): Module | undefined {
+    const v = (this as unknown as Record<string, unknown>)[key];
+    return v instanceof Module ? v : undefined;
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  keys(): string[] {
+    return this.namedChildren().map(([k]) => k);
+  }
+  forward(): never {
+    throw new TorchTypeError('ModuleDict has no forward(); look modules up by key');
+  }
+}

@@ -1,0 +1,151 @@
+/** BatchNorm1d/2d, LayerNorm, GroupNorm: PyTorch's parameters, buffers and running statistics. */
+import { ones, zeros } from '../../generated/ops';
+import { tensor } from '../../creation';
+import { ValueError } from '../../errors';
+import { noGrad } from '../../autograd';
+import { Module, pyFloat } from '../module';
+import { emptyParameter, Parameter } from '../parameter';
+import * as init from '../init';
+import * as F from '../functional';
+import type { Tensor } from '../../tensor';
+import type { FactoryOptions } from './linear';
+
+export interface BatchNormOptions extends FactoryOptions {
+  eps?: number;
+  /** null: a cumulative moving average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare runningMean: Tensor | null;
+  declare runningVar: Tensor | null;
+  declare numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(readonly numFeatures: number, o: BatchNormOptions = {}) {
+    super();
+    this.eps = o.eps ?? 1e-5;
+    this.momentum = o.momentum === undefined ? 0.1 : o.momentum;
+    this.affine = o.affine ?? true;
+    this.trackRunningStats = o.trackRunningStats ?? true;
+    const f = { dtype: o.dtype, device: o.device };
+    this.weight = this.affine ? emptyParameter([numFeatures], f) : null;
+    this.bias = this.affine ? emptyParameter([numFeatures], f) : null;
+    if (this.trackRunningStats) {
+      this.registerBuffer('runningMean', zeros([numFeatures], f));
+      this.registerBuffer('runningVar', ones([numFeatures], f));
+      this.registerBuffer('numBatchesTracked', tensor(0, { dtype: 'int64', device: o.device }));
+    } else {
+      this.registerBuffer('runningMean', null);
+      this.registerBuffer('runningVar', null);
+      this.registerBuffer('numBatchesTracked', null);
+    }
+    this.resetParameters();
+  }
+
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    noGrad(() => {
+      this.runningMean!.zero_();
+      this.runningVar!.fill_(1);
+      this.numBatchesTracked!.zero_();
+    });
+  }
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.affine) {
+      init.ones_(this.weight!);
+      init.zeros_(this.bias!);
+    }
+  }
+
+  protected abstract checkInputDim(input: Tensor): void;
+
+  forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    let factor = this.momentum ?? 0.0;
+    if (this.training && this.trackRunningStats && this.numBatchesTracked !== null) {
+      noGrad(() => this.numBatchesTracked!.add_(1));
+      if (this.momentum === null) factor = 1.0 / this.numBatchesTracked.item<number>();
+    }
+    const bnTraining = this.training || (this.runningMean === null && this.runningVar === null);
+    const useStats = !this.training || this.trackRunningStats;
+    return F.batchNorm(input, useStats ? this.runningMean : null, useStats ? this.runningVar : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: bnTraining,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
+  }
+}
+
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    const d = input.dim();
+    if (d !== 2 && d !== 3) throw new ValueError(`expected 2D or 3D input (got ${d}D input)`);
+  }
+}
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    const d = input.dim();
+    if (d !== 4) throw new ValueError(`expected 4D input (got ${d}D input)`);
+  }
+}
+
+export class LayerNorm extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly normalizedShape: number[];
+  constructor(normalizedShape: number | number[], readonly options: FactoryOptions & { eps?: number; elementwiseAffine?: boolean } = {}) {
+    super();
+    this.normalizedShape = Array.isArray(normalizedShape) ? normalizedShape : [normalizedShape];
+    const f = { dtype: options.dtype, device: options.device };
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? emptyParameter(this.normalizedShape, f) : null;
+    this.bias = affine ? emptyParameter(this.normalizedShape, f) : null;
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+  forward(input: Tensor): Tensor {
+    return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
+  }
+  extraRepr(): string {
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
+  }
+}
+
+export class GroupNorm extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: FactoryOptions & { eps?: number; affine?: boolean } = {}) {
+    super();
+    if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
+    const f = { dtype: options.dtype, device: options.device };
+    const affine = options.affine ?? true;
+    this.weight = affine ? emptyParameter([numChannels], f) : null;
+    this.bias = affine ? emptyParameter([numChannels], f) : null;
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+  forward(input: Tensor): Tensor {
+    return F.groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
+  }
+  extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.options.eps ?? 1e-5)}, affine=${this.weight !== null ? 'True' : 'False'}`;
+  }
+}

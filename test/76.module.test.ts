@@ -1,0 +1,158 @@
+// nn.Module mechanics: registration, keys, state dicts, modes, hooks, dtype moves, memory.
+import * as torch from '../src-ts';
+const { nn } = torch;
+
+class Net extends nn.Module {
+  fc1 = new nn.Linear(4, 8);
+  bn = new nn.BatchNorm1d(8);
+  act = new nn.ReLU();
+  fc2 = new nn.Linear(8, 2);
+  scale = new nn.Parameter(torch.ones(1));
+  constructor() {
+    super();
+    this.registerBuffer('stepCount', torch.zeros(1, { dtype: 'int64' }));
+    this.registerBuffer('scratch', torch.zeros(1), { persistent: false });
+  }
+  forward(x: torch.Tensor): torch.Tensor {
+    return this.fc2.call(this.act.call(this.bn.call(this.fc1.call(x)))).mul(this.scale);
+  }
+}
+
+describe('nn.Module', () => {
+  it('registers by assignment with PyTorch key names and order', () => {
+    const net = new Net();
+    expect(net.namedParameters().map(([k]) => k)).toEqual(['scale', 'fc1.weight', 'fc1.bias', 'bn.weight', 'bn.bias', 'fc2.weight', 'fc2.bias']);
+    expect(Object.keys(net.stateDict())).toEqual([
+      'scale', 'step_count', 'fc1.weight', 'fc1.bias', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked', 'fc2.weight', 'fc2.bias',
+    ]);
+    expect(net.namedBuffers().map(([k]) => k)).toEqual(['step_count', 'scratch', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
+    expect(net.namedChildren().map(([k]) => k)).toEqual(['fc1', 'bn', 'act', 'fc2']);
+    expect(net.modules().length).toBe(5);
+    expect(net.parameters().every((p) => p.requiresGrad)).toBe(true);
+    net.dispose();
+  });
+
+  it('state dicts round-trip, and loading checks keys and shapes as PyTorch does', () => {
+    torch.scope(() => {
+      torch.manualSeed(1);
+      const a = new Net();
+      const b = new Net();
+      expect(a.fc1.weight.equal(b.fc1.weight)).toBe(false);
+      expect(b.loadStateDict(a.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(a.fc1.weight.equal(b.fc1.weight)).toBe(true);
+      const x = torch.randn(3, 4);
+      a.eval();
+      b.eval();
+      expect(a.call(x).equal(b.call(x))).toBe(true);
+      const sd = a.stateDict();
+      delete sd['fc2.bias'];
+      sd['extra'] = torch.ones(1);
+      expect(() => b.loadStateDict(sd)).toThrow(/Error\(s\) in loading state_dict for Net:\n\tMissing key\(s\) in state_dict: "fc2.bias". \n\tUnexpected key\(s\) in state_dict: "extra"./);
+      expect(b.loadStateDict(sd, { strict: false })).toEqual({ missingKeys: ['fc2.bias'], unexpectedKeys: ['extra'] });
+      const bad = a.stateDict();
+      bad['fc1.weight'] = torch.ones(2, 2);
+      expect(() => b.loadStateDict(bad)).toThrow(/size mismatch for fc1.weight: copying a param with shape torch.Size\(\[2, 2\]\) from checkpoint, the shape in current model is torch.Size\(\[8, 4\]\)./);
+      a.dispose();
+      b.dispose();
+    });
+  });
+
+  it('train/eval, zeroGrad, requiresGrad_, apply', () => {
+    const net = new Net();
+    expect(net.bn.training).toBe(true);
+    net.eval();
+    expect(net.modules().every((m) => !m.training)).toBe(true);
+    net.train();
+    torch.scope(() => net.call(torch.randn(5, 4)).sum().backward());
+    expect(net.fc1.weight.grad).not.toBeNull();
+    net.zeroGrad({ setToNone: false });
+    expect(net.fc1.weight.grad!.abs().sum().item()).toBe(0);
+    net.zeroGrad();
+    expect(net.fc1.weight.grad).toBeNull();
+    net.requiresGrad_(false);
+    expect(net.parameters().some((p) => p.requiresGrad)).toBe(false);
+    const seen: string[] = [];
+    net.apply((m) => seen.push(m.constructor.name));
+    expect(seen).toEqual(['Linear', 'BatchNorm1d', 'ReLU', 'Linear', 'Net']);
+    net.dispose();
+  });
+
+  it('to(dtype) converts floating-point parameters and buffers in place', () => {
+    const net = new Net();
+    const w = net.fc1.weight;
+    net.to('float64');
+    expect(net.fc1.weight).toBe(w); // same Parameter object: optimizers keep working
+    expect(w.dtype).toBe('float64');
+    expect(net.bn.runningMean!.dtype).toBe('float64');
+    expect(net.bn.numBatchesTracked!.dtype).toBe('int64');
+    torch.scope(() => expect(net.call(torch.randn([2, 4], { dtype: 'float64' })).dtype).toBe('float64'));
+    net.dispose();
+  });
+
+  it('forward hooks run through call() and can be removed', () => {
+    const lin = new nn.Linear(2, 2);
+    const log: string[] = [];
+    const h1 = lin.registerForwardPreHook((_m, args) => {
+      log.push('pre');
+      return [(args[0] as torch.Tensor).mul(0)];
+    });
+    const h2 = lin.registerForwardHook(() => {
+      log.push('post');
+    });
+    torch.scope(() => expect(lin.call(torch.ones(1, 2)).equal(lin.bias!.unsqueeze(0))).toBe(true));
+    expect(log).toEqual(['pre', 'post']);
+    h1.remove();
+    h2.remove();
+    torch.scope(() => lin.call(torch.ones(1, 2)));
+    expect(log).toEqual(['pre', 'post']);
+    lin.dispose();
+  });
+
+  it('parameters outlive scopes; dispose() frees them', () => {
+    const before = torch.memory().tensors;
+    const net = torch.scope(() => new Net());
+    expect(net.fc1.weight.isDisposed).toBe(false);
+    torch.scope(() => {
+      net.call(torch.randn(2, 4));
+    });
+    net.dispose();
+    expect(net.fc1.weight.isDisposed).toBe(true);
+    expect(torch.memory().tensors).toBe(before);
+  });
+
+  it('building layers outside any scope leaves only their parameters and buffers', () => {
+    const before = torch.memory().tensors;
+    const layers = [new nn.Linear(3, 2), new nn.Conv2d(1, 2, 3), new nn.BatchNorm1d(4), new nn.LayerNorm(3), new nn.Embedding(5, 2, { paddingIdx: 0 })];
+    const owned = layers.reduce((n, m) => n + m.parameters().length + m.buffers().length, 0);
+    expect(torch.memory().tensors - before).toBe(owned);
+    for (const m of layers) m.dispose();
+    expect(torch.memory().tensors).toBe(before);
+  });
+
+  it('containers: Sequential, ModuleList, ModuleDict', () => {
+    const seq = new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU());
+    seq.append(new nn.Linear(4, 1));
+    expect(seq.length).toBe(3);
+    expect(seq.at(-1)).toBeInstanceOf(nn.Linear);
+    expect(Object.keys(seq.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    const list = new nn.ModuleList([new nn.Linear(1, 1), new nn.Linear(1, 2)]);
+    expect(list.namedParameters().map(([k]) => k)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    const dict = new nn.ModuleDict({ encoder: new nn.Linear(2, 2), headA: new nn.Linear(2, 1) });
+    expect(dict.keys()).toEqual(['encoder', 'headA']);
+    expect(Object.keys(dict.stateDict())).toEqual(['encoder.weight', 'encoder.bias', 'headA.weight', 'headA.bias']);
+    expect(() => new nn.Sequential(3 as never)).toThrow(/expected an nn.Module/);
+    for (const m of [seq, list, dict]) m.dispose();
+  });
+
+  it('bad calls', () => {
+    expect(() => new nn.Parameter(3 as never)).toThrow(/Parameter\(\): argument 'data' must be a Tensor/);
+    expect(() => new nn.Dropout(1.5)).toThrow(torch.ValueError);
+    expect(() => new nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(/in_channels must be divisible by groups/);
+    const bn = new nn.BatchNorm2d(2);
+    expect(() => bn.call(torch.ones(2, 2))).toThrow(/expected 4D input \(got 2D input\)/);
+    const lin = new nn.Linear(3, 2);
+    expect(() => lin.call(torch.ones(2, 4))).toThrow(/mat1 and mat2 shapes cannot be multiplied \(2x4 and 3x2\)/);
+    bn.dispose();
+    lin.dispose();
+  });
+});
