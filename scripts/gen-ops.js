@@ -152,6 +152,7 @@ function tsType(x, numbersAsTensors) {
     case 'I': t = x.size ? 'number | number[]' : 'number[]'; break;
     case 'F': t = 'number[]'; break;
     case 'B': t = 'boolean[]'; break;
+    case 'N': t = 'Scalar[]'; break;
     case 'L': t = 'Tensor[]'; break;
     case 'O': t = '(Tensor | null)[]'; break;
     default: throw new Error(`no TS type for code ${x.code}`);

@@ -47,6 +47,7 @@ ArgKind KindOf(const c10::TypePtr& type, const c10::TypePtr& real, bool* optiona
         case c10::TypeKind::IntType:
         case c10::TypeKind::SymIntType: return ArgKind::IntList;
         case c10::TypeKind::FloatType: return ArgKind::FloatList;
+        case c10::TypeKind::NumberType: return ArgKind::ScalarList;
         case c10::TypeKind::BoolType: return ArgKind::BoolList;
         case c10::TypeKind::TensorType: return ArgKind::TensorList;
         case c10::TypeKind::OptionalType:
@@ -171,6 +172,20 @@ c10::IValue ToIValue(const Napi::Value& v, const OpEntry& op, const ArgInfo& arg
         Napi::Value e = a.Get(i);
         if (!e.IsNumber()) BadArg(op, arg, "an array of numbers");
         out[i] = e.As<Napi::Number>().DoubleValue();
+      }
+      return out;
+    }
+    case ArgKind::ScalarList: {
+      // Scalar[]: a generic list of numbers; kernels read each element as a Scalar.
+      if (!v.IsArray()) BadArg(op, arg, "an array of numbers");
+      Napi::Array a = v.As<Napi::Array>();
+      c10::impl::GenericList out(c10::NumberType::get());
+      out.reserve(a.Length());
+      for (uint32_t i = 0; i < a.Length(); ++i) {
+        c10::Scalar s = ToScalar(a.Get(i), op, arg);
+        if (s.isIntegral(false)) out.push_back(s.toLong());
+        else if (s.isBoolean()) out.push_back(s.toBool());
+        else out.push_back(s.toDouble());
       }
       return out;
     }

@@ -27,6 +27,7 @@ enum class ArgKind : uint8_t {
   Generator,
   IntList,
   FloatList,
+  ScalarList,
   BoolList,
   TensorList,
   OptTensorList,

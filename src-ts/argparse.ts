@@ -10,7 +10,7 @@
  *           `=` has a default, `!` an out= argument, digits after a list code its fixed size
  *   returns "T" | "T T" | "T@0"         `@k`: the result is argument k itself (in-place, out=)
  * Codes: T Tensor, S Scalar, i int, f float, b bool, s str, D dtype, Y layout, V device,
- * M memory format, G generator, I int[], F float[], B bool[], L Tensor[], O Tensor?[].
+ * M memory format, G generator, I int[], F float[], B bool[], L Tensor[], O Tensor?[], N Scalar[].
  * Signatures are parsed on an op's first call, so loading the whole surface costs little.
  */
 import { binding, type NativeValue } from './binding';
@@ -38,6 +38,7 @@ const enum K {
   BoolList,
   TensorList,
   OptTensorList,
+  ScalarList,
 }
 
 const CODES: Record<string, K> = {
@@ -57,9 +58,10 @@ const CODES: Record<string, K> = {
   B: K.BoolList,
   L: K.TensorList,
   O: K.OptTensorList,
+  N: K.ScalarList,
 };
 
-const TYPE_NAMES = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'dtype', 'layout', 'device', 'memory_format', 'Generator', 'int[]', 'float[]', 'bool[]', 'Tensor[]', 'Tensor?[]'];
+const TYPE_NAMES = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'dtype', 'layout', 'device', 'memory_format', 'Generator', 'int[]', 'float[]', 'bool[]', 'Tensor[]', 'Tensor?[]', 'Scalar[]'];
 
 interface Param {
   name: string; // schema name
@@ -305,6 +307,12 @@ function convert(p: Param, v: unknown, nat: boolean): Converted | typeof FAIL {
         return v;
       }
       return p.size > 0 && typeof v === 'number' ? [v] : FAIL;
+    case K.ScalarList:
+      if (Array.isArray(v)) {
+        for (const x of v) if (!isScalar(x)) return FAIL;
+        return v;
+      }
+      return FAIL;
     case K.BoolList:
       if (Array.isArray(v)) {
         for (const x of v) if (typeof x !== 'boolean') return FAIL;

@@ -23,6 +23,7 @@ export * from './creation';
 export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
 export * as nn from './nn';
+export * as optim from './optim';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard, autograd } from './autograd';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';

@@ -36,13 +36,13 @@ const SKIP_OVERLOADS = new Set([
 const NAMESPACES = ['linalg', 'special', 'fft'];
 
 // Argument types the op path passes (see src-ts/argparse.ts for the codes). Overloads with any
-// other type (Dimname for named tensors, Storage, Stream, Scalar[]) are left out and listed by
+// other type (Dimname for named tensors, Storage, Stream) are left out and listed by
 // `npm run ops:coverage`.
 const TYPE_CODES = {
   Tensor: 'T', Scalar: 'S', int: 'i', SymInt: 'i', float: 'f', bool: 'b', str: 's', ScalarType: 'D', Layout: 'Y',
   Device: 'V', MemoryFormat: 'M', Generator: 'G',
 };
-const LIST_CODES = { int: 'I', SymInt: 'I', float: 'F', bool: 'B', Tensor: 'L' };
+const LIST_CODES = { int: 'I', SymInt: 'I', float: 'F', bool: 'B', Tensor: 'L', Scalar: 'N' };
 const RETURN_CODES = { Tensor: 'T', int: 'i', SymInt: 'i', float: 'f', bool: 'b', Scalar: 'S', ScalarType: 'D', QScheme: 'i' };
 
 module.exports = { HAND_METHODS, HAND_FUNCTIONS, NUMBERS_AS_TENSORS, SKIP_OVERLOADS, NAMESPACES, TYPE_CODES, LIST_CODES, RETURN_CODES };

@@ -1837,12 +1837,16 @@ declare module '../tensor' {
      *
      * - `aten::gradient.scalararray(Tensor self, *, Scalar spacing, int[] dim, int edge_order=1) -> Tensor[]`
      * - `aten::gradient.scalarint(Tensor self, *, Scalar? spacing=None, int? dim=None, int edge_order=1) -> Tensor[]`
+     * - `aten::gradient.scalarrayint(Tensor self, *, Scalar[] spacing, int? dim=None, int edge_order=1) -> Tensor[]`
+     * - `aten::gradient.scalarrayarray(Tensor self, *, Scalar[] spacing, int[] dim, int edge_order=1) -> Tensor[]`
      * - `aten::gradient.tensorarrayint(Tensor self, *, Tensor[] spacing, int? dim=None, int edge_order=1) -> Tensor[]`
      * - `aten::gradient.tensorarray(Tensor self, *, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]`
      * - `aten::gradient.array(Tensor self, *, int[] dim, int edge_order=1) -> Tensor[]`
      */
     gradient(options: { spacing: Scalar; dim: number[]; edgeOrder?: number }): Tensor[];
     gradient(options?: { spacing?: Scalar | null; dim?: number | null; edgeOrder?: number }): Tensor[];
+    gradient(options: { spacing: Scalar[]; dim?: number | null; edgeOrder?: number }): Tensor[];
+    gradient(options: { spacing: Scalar[]; dim: number[]; edgeOrder?: number }): Tensor[];
     gradient(options: { spacing: Tensor[]; dim?: number | null; edgeOrder?: number }): Tensor[];
     gradient(options: { spacing: Tensor[]; dim: number[]; edgeOrder?: number }): Tensor[];
     gradient(options: { dim: number[]; edgeOrder?: number }): Tensor[];

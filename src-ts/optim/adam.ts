@@ -1,0 +1,110 @@
+/**
+ * Adam and AdamW (PyTorch's update rules, step for step: the same moment estimates, bias
+ * corrections and denominators, so trajectories match Python's for the same inputs).
+ */
+import { ValueError } from '../errors';
+import { tensor } from '../creation';
+import { zerosLike } from '../generated/ops';
+import { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamsLike } from './optimizer';
+import { foreach } from './foreach';
+import type { Tensor } from '../tensor';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+function check(o: Required<AdamOptions>): void {
+  if (o.lr < 0) throw new ValueError(`Invalid learning rate: ${o.lr}`);
+  if (o.eps < 0) throw new ValueError(`Invalid epsilon value: ${o.eps}`);
+  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new ValueError(`Invalid beta parameter at index 0: ${o.betas[0]}`);
+  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw new ValueError(`Invalid beta parameter at index 1: ${o.betas[1]}`);
+  if (o.weightDecay < 0) throw new ValueError(`Invalid weight_decay value: ${o.weightDecay}`);
+}
+
+export class Adam extends Optimizer {
+  // The step count of each parameter as a number (its tensor copy is in the state, as Python keeps it).
+  private readonly steps = new Map<Tensor, number>();
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsLike, options: AdamOptions = {}, defaults: Record<string, unknown> = {}) {
+    const o = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false, ...defaults, ...options };
+    check(o as Required<AdamOptions>);
+    super(params, o);
+  }
+
+  protected updateGroup(g: ParamGroup): void {
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = g as unknown as Required<AdamOptions>;
+    const [beta1, beta2] = betas;
+    const params: Tensor[] = [];
+    let grads: Tensor[] = [];
+    const expAvgs: Tensor[] = [];
+    const expAvgSqs: Tensor[] = [];
+    const maxSqs: Tensor[] = [];
+    const stepTensors: Tensor[] = [];
+    const stepValues: number[] = [];
+    for (const p of g.params) {
+      const grad = p.grad;
+      if (grad === null) continue;
+      params.push(p);
+      grads.push(grad);
+      let st = this.state.get(p);
+      if (st === undefined) {
+        st = {
+          step: this.keepState(tensor(0, { dtype: 'float32' })),
+          expAvg: this.keepState(zerosLike(p, { memoryFormat: 'preserve_format' })),
+          expAvgSq: this.keepState(zerosLike(p, { memoryFormat: 'preserve_format' })),
+        };
+        if (amsgrad) st.maxExpAvgSq = this.keepState(zerosLike(p, { memoryFormat: 'preserve_format' }));
+        this.state.set(p, st);
+      }
+      expAvgs.push(st.expAvg as Tensor);
+      expAvgSqs.push(st.expAvgSq as Tensor);
+      if (amsgrad) maxSqs.push(st.maxExpAvgSq as Tensor);
+      stepTensors.push(st.step as Tensor);
+      const s = (this.steps.get(p) ?? (st.step as Tensor).item<number>()) + 1;
+      this.steps.set(p, s);
+      stepValues.push(s);
+    }
+    if (params.length === 0) return;
+    if (maximize) grads = foreach.neg(grads);
+    foreach.addScalar_(stepTensors, 1);
+    if (weightDecay !== 0) {
+      if (this.decoupled) foreach.mulScalar_(params, 1 - lr * weightDecay);
+      else grads = foreach.add(grads, params, weightDecay);
+    }
+    foreach.mulScalar_(expAvgs, beta1);
+    foreach.add_(expAvgs, grads, 1 - beta1);
+    foreach.mulScalar_(expAvgSqs, beta2);
+    foreach.addcmul_(expAvgSqs, grads, grads, 1 - beta2);
+    const stepSize = stepValues.map((s) => (lr / (1 - beta1 ** s)) * -1);
+    const bc2Sqrt = stepValues.map((s) => Math.sqrt(1 - beta2 ** s));
+    let sq: Tensor[];
+    if (amsgrad) {
+      foreach.maximum_(maxSqs, expAvgSqs);
+      sq = foreach.sqrt(maxSqs);
+    } else {
+      sq = foreach.sqrt(expAvgSqs);
+    }
+    foreach.div_(sq, bc2Sqrt);
+    const denom = foreach.addScalar(sq, eps);
+    foreach.addcdiv_(params, expAvgs, denom, stepSize);
+  }
+
+  loadStateDict(sd: OptimizerStateDict): void {
+    super.loadStateDict(sd);
+    this.steps.clear();
+  }
+}
+
+/** AdamW: Adam with weight decay applied to the weights directly (decoupled), default 0.01. */
+export class AdamW extends Adam {
+  protected readonly decoupled: boolean = true;
+  constructor(params: ParamsLike, options: AdamOptions = {}) {
+    super(params, options, { weightDecay: 1e-2 });
+  }
+}

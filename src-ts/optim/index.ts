@@ -1,0 +1,7 @@
+/** torch.optim: optimizers with PyTorch's update rules and state-dict layout. */
+export { Optimizer } from './optimizer';
+export type { ParamGroup, ParamsLike, OptimizerStateDict } from './optimizer';
+export { SGD } from './sgd';
+export type { SGDOptions } from './sgd';
+export { Adam, AdamW } from './adam';
+export type { AdamOptions } from './adam';
