@@ -8,8 +8,9 @@ say() { printf '[setup] %s\n' "$*"; }
 
 # libtorch-dev: LibTorch itself. libopenblas0-pthread: without it Debian's LibTorch runs the
 # reference BLAS (32x slower matmul, measured). python3-torch: the same LibTorch for Python, the
-# reference that test fixtures and benchmarks compare against. cmake/g++/make: the build.
-PKGS=(libtorch-dev libopenblas0-pthread python3-torch cmake g++ make)
+# reference that test fixtures and benchmarks compare against. dataset-fashion-mnist: the training
+# example's data (and a dataset test). cmake/g++/make: the build.
+PKGS=(libtorch-dev libopenblas0-pthread python3-torch dataset-fashion-mnist cmake g++ make)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -24,6 +24,10 @@ export * from './generated/ops';
 export { Generator, defaultGenerator } from './generator';
 export * as nn from './nn';
 export * as optim from './optim';
+export * as datasets from './datasets';
+import * as data from './utils/data';
+/** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
+export const utils = { data };
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard, autograd } from './autograd';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';

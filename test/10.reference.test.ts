@@ -164,6 +164,28 @@ Object.assign(build, {
   },
 });
 
+// Data loading order, as make_fixtures.py's data_* cases.
+const { data } = torch.utils;
+Object.assign(build, {
+  data_loader_order: () => {
+    const ds = new data.TensorDataset(torch.arange(100));
+    torch.manualSeed(0);
+    const dl = new data.DataLoader(ds, { batchSize: 16, shuffle: true });
+    const epoch = (): Tensor => torch.cat([...dl].map((b) => (b as Tensor[])[0]));
+    return torch.stack([epoch(), epoch()]);
+  },
+  data_loader_generator_order: () => {
+    const ds = new data.TensorDataset(torch.arange(50));
+    const dl = new data.DataLoader(ds, { batchSize: 8, shuffle: true, generator: new torch.Generator().manualSeed(7), dropLast: true });
+    return torch.cat([...dl].map((b) => (b as Tensor[])[0]));
+  },
+  data_random_split: () => {
+    const ds = new data.TensorDataset(torch.arange(10));
+    const [a, b] = data.randomSplit(ds, [0.7, 0.3], { generator: new torch.Generator().manualSeed(42) });
+    return torch.tensor([...a.indices, ...b.indices]);
+  },
+});
+
 describe('against Python torch ' + reference.torch, () => {
   it('covers every recorded case', () => {
     expect(Object.keys(build).sort()).toEqual(Object.keys(reference.cases).sort());

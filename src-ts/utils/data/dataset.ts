@@ -1,0 +1,112 @@
+/**
+ * Datasets, as torch.utils.data's: map-style (`getItem(i)` and `length`), iterable, tensors, subsets
+ * and random splits. A map-style dataset may also give whole batches (`getBatch(indices)`), which
+ * the DataLoader prefers: one indexed gather per tensor instead of a tensor per sample.
+ */
+import { ValueError, IndexError, TypeError as TorchTypeError } from '../../errors';
+import { pin } from '../../memory';
+import { tensor } from '../../creation';
+import { randperm } from '../../generated/ops';
+import { Tensor } from '../../tensor';
+import type { Generator } from '../../generator';
+import { defaultCollate } from './collate';
+
+export abstract class Dataset<T = unknown> {
+  abstract get length(): number;
+  /** Sample `index` (may return a promise, e.g. a file read; the DataLoader awaits it). */
+  abstract getItem(index: number): T | Promise<T>;
+}
+
+/** A map-style dataset that can also give the samples at `indices` already collated. */
+export interface BatchDataset {
+  getBatch(indices: number[]): unknown;
+}
+
+export abstract class IterableDataset<T = unknown> {
+  abstract [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+/** Samples are the i-th rows of each tensor (all have the same first dimension). */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+  constructor(...tensors: Tensor[]) {
+    super();
+    if (tensors.length === 0) throw new ValueError('TensorDataset needs at least one tensor');
+    for (const t of tensors) if (!(t instanceof Tensor)) throw new TorchTypeError('TensorDataset takes Tensors');
+    const n = tensors[0].size(0);
+    if (tensors.some((t) => t.size(0) !== n)) throw new ValueError('Size mismatch between tensors');
+    // The dataset holds its own references, alive as long as it is (scopes do not free them).
+    this.tensors = tensors.map((t) => pin(t.detach()));
+  }
+  get length(): number {
+    return this.tensors[0].size(0);
+  }
+  getItem(index: number): Tensor[] {
+    const n = this.length;
+    const i = index < 0 ? index + n : index;
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError(`index ${index} is out of range for a dataset of ${n}`);
+    return this.tensors.map((t) => t.index(i));
+  }
+  getBatch(indices: number[]): Tensor[] {
+    const idx = tensor(indices, { dtype: 'int64' });
+    try {
+      return this.tensors.map((t) => t.indexSelect(0, idx));
+    } finally {
+      idx.dispose();
+    }
+  }
+  dispose(): void {
+    for (const t of this.tensors) t.dispose();
+  }
+}
+
+/** The samples of `dataset` at `indices`. */
+export class Subset<T> extends Dataset<T> {
+  constructor(readonly dataset: Dataset<T>, readonly indices: number[]) {
+    super();
+  }
+  get length(): number {
+    return this.indices.length;
+  }
+  getItem(index: number): T | Promise<T> {
+    const i = this.indices[index < 0 ? index + this.indices.length : index];
+    if (i === undefined) throw new IndexError(`index ${index} is out of range for a subset of ${this.indices.length}`);
+    return this.dataset.getItem(i);
+  }
+  getBatch(indices: number[]): unknown {
+    const ds = this.dataset as Dataset<T> & Partial<BatchDataset>;
+    const mapped = indices.map((i) => this.indices[i]);
+    if (typeof ds.getBatch === 'function') return ds.getBatch(mapped);
+    const items = mapped.map((i) => ds.getItem(i));
+    if (items.some((x) => x instanceof Promise)) return Promise.all(items).then(defaultCollate);
+    return defaultCollate(items);
+  }
+}
+
+/**
+ * Splits a dataset into non-overlapping subsets of the given lengths (or fractions summing to 1),
+ * with the same permutation as Python's `random_split` for the same generator.
+ */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], options: { generator?: Generator } = {}): Subset<T>[] {
+  const n = dataset.length;
+  let sizes = lengths;
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) < 1e-9 && total !== n) {
+    sizes = lengths.map((f, i) => {
+      if (f < 0 || f > 1) throw new ValueError(`Fraction at index ${i} is not between 0 and 1`);
+      return Math.floor(n * f);
+    });
+    const rem = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < rem; i++) sizes[i % sizes.length] += 1;
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== n) throw new ValueError('Sum of input lengths does not equal the length of the input dataset!');
+  const perm = options.generator ? randperm(n, { generator: options.generator }) : randperm(n);
+  const order = perm.toArray() as number[];
+  perm.dispose();
+  let offset = 0;
+  return sizes.map((len) => {
+    const s = new Subset(dataset, order.slice(offset, offset + len));
+    offset += len;
+    return s;
+  });
+}
