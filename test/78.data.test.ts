@@ -74,7 +74,7 @@ describe('data', () => {
     const [a, b] = data.randomSplit(ds, [7, 3], { generator: new torch.Generator().manualSeed(0) });
     expect(a.length + b.length).toBe(10);
     expect(new Set([...a.indices, ...b.indices]).size).toBe(10);
-    expect(a.getItem(0)[0]).toBe(a.indices[0] ** 2);
+    expect((a.getItem(0) as [number, unknown])[0]).toBe(a.indices[0] ** 2);
     expect(() => data.randomSplit(ds, [5, 6])).toThrow(/Sum of input lengths does not equal/);
   });
 
