@@ -25,6 +25,7 @@ export { Generator, defaultGenerator } from './generator';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as datasets from './datasets';
+export * as safetensors from './serialization/safetensors';
 import * as data from './utils/data';
 /** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
 export const utils = { data };

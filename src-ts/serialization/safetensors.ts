@@ -1,0 +1,133 @@
+/**
+ * safetensors (https://github.com/huggingface/safetensors): an 8-byte little-endian header size,
+ * a JSON header `{ name: { dtype, shape, data_offsets }, __metadata__ }`, then the raw
+ * little-endian bytes. Plain data, no code: the safe way to take weights from strangers.
+ * API as Python's `safetensors.torch`: `save`/`load` (bytes), `saveFile`/`loadFile`.
+ */
+import * as fs from 'fs';
+import { TorchError, TypeError as TorchTypeError } from '../errors';
+import { tensor } from '../creation';
+import type { DType } from '../dtype';
+import { Tensor } from '../tensor';
+
+const TO_ST: Partial<Record<DType, string>> = {
+  float64: 'F64',
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
+};
+const FROM_ST: Record<string, DType> = Object.fromEntries(Object.entries(TO_ST).map(([k, v]) => [v, k as DType]));
+// Raw bytes of 16-bit floats travel as int16 (same size, no widening).
+const RAW_AS: Partial<Record<DType, DType>> = { float16: 'int16', bfloat16: 'int16', bool: 'uint8' };
+
+function bytesOf(t: Tensor): Uint8Array {
+  const raw = RAW_AS[t.dtype];
+  const c = t.detach().contiguous().cpu();
+  const v = raw ? c.view(raw) : c;
+  const arr = v.toTypedArray();
+  if (v !== c) v.dispose();
+  c.dispose();
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+
+/** Serializes named tensors to safetensors bytes. */
+export function save(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new TorchTypeError(`safetensors metadata values must be strings ('${k}' is not)`);
+    header.__metadata__ = metadata;
+  }
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  // Sorted by name as the Python library writes them, so files are reproducible.
+  for (const name of Object.keys(tensors).sort()) {
+    const t = tensors[name];
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`safetensors: '${name}' is not a Tensor`);
+    const dtype = TO_ST[t.dtype];
+    if (dtype === undefined) throw new TorchTypeError(`safetensors: dtype ${t.dtype} of '${name}' has no safetensors code`);
+    const bytes = bytesOf(t);
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes.byteLength] };
+    chunks.push(bytes);
+    offset += bytes.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // data starts 8-byte aligned
+  const head = Buffer.from(json, 'utf8');
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(head.length));
+  return Buffer.concat([size, head, ...chunks]);
+}
+
+/** Reads named tensors from safetensors bytes (one copy into each tensor). */
+export function load(buf: Uint8Array, source = 'safetensors data'): Record<string, Tensor> {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 8) throw new TorchError(`${source}: too short to be a safetensors file`);
+  const n = Number(b.readBigUInt64LE(0));
+  if (n > b.length - 8 || n > 100_000_000) throw new TorchError(`${source}: header size ${n} exceeds the file (not a safetensors file, or truncated)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(b.subarray(8, 8 + n).toString('utf8'));
+  } catch (e) {
+    throw new TorchError(`${source}: the header is not valid JSON (${(e as Error).message})`);
+  }
+  const dataStart = 8 + n;
+  const out: Record<string, Tensor> = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const dtype = FROM_ST[info.dtype];
+    if (dtype === undefined) throw new TorchError(`${source}: tensor '${name}' has unsupported dtype ${info.dtype}`);
+    const [begin, end] = info.data_offsets;
+    const numel = info.shape.reduce((a, c) => a * c, 1);
+    const elem = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 }[info.dtype]!;
+    if (end - begin !== numel * elem || dataStart + end > b.length || begin < 0) {
+      throw new TorchError(`${source}: tensor '${name}' has data offsets [${begin}, ${end}] that do not fit its shape or the file (truncated?)`);
+    }
+    // Copy into a fresh (aligned) buffer and read it as its element type; 16-bit floats and bools
+    // come in as int16 / uint8 and are reinterpreted.
+    const bytes = new Uint8Array(end - begin);
+    bytes.set(b.subarray(dataStart + begin, dataStart + end));
+    const ab = bytes.buffer;
+    const arr = {
+      F64: () => new Float64Array(ab), F32: () => new Float32Array(ab), I64: () => new BigInt64Array(ab), I32: () => new Int32Array(ab),
+      I16: () => new Int16Array(ab), F16: () => new Int16Array(ab), BF16: () => new Int16Array(ab), I8: () => new Int8Array(ab),
+      U8: () => new Uint8Array(ab), BOOL: () => new Uint8Array(ab),
+    }[info.dtype]!();
+    let t = tensor(arr);
+    if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'bool') {
+      const v = t.view(dtype);
+      t.dispose();
+      t = v;
+    }
+    const shaped = t.reshape(info.shape);
+    t.dispose();
+    out[name] = shaped;
+  }
+  return out;
+}
+
+/** The `__metadata__` of safetensors bytes, or an empty object. */
+export function metadata(buf: Uint8Array): Record<string, string> {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const n = Number(b.readBigUInt64LE(0));
+  return JSON.parse(b.subarray(8, 8 + n).toString('utf8')).__metadata__ ?? {};
+}
+
+export function saveFile(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
+  fs.writeFileSync(path, save(tensors, metadata));
+}
+
+export function loadFile(path: string): Record<string, Tensor> {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    throw new TorchError(`safetensors: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return load(buf, path);
+}

@@ -1,0 +1,93 @@
+// safetensors: what Python writes we read, what we write Python reads; bad files are clear errors.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as torch from '../src-ts';
+import { findPython } from '../scripts/python';
+
+const fixtures = path.join(__dirname, 'fixtures');
+
+describe('safetensors', () => {
+  it('reads a file Python wrote: a Linear state dict that loads into nn.Linear', () => {
+    torch.scope(() => {
+      const sd = torch.safetensors.loadFile(path.join(fixtures, 'python.safetensors'));
+      expect(Object.keys(sd).sort()).toEqual(['bf16', 'bias', 'count', 'half', 'mask', 'weight']);
+      expect(sd.half.dtype).toBe('float16');
+      expect(sd.half.toArray()).toEqual([1.5, -2.25]);
+      expect(sd.bf16.toArray()).toEqual([0.5, 3]);
+      expect(sd.mask.toArray()).toEqual([true, false, true]);
+      expect(sd.count.item()).toBe(7);
+      expect(sd.count.shape).toEqual([]);
+      torch.manualSeed(0);
+      const lin = new torch.nn.Linear(3, 2);
+      const fresh = new torch.nn.Linear(3, 2);
+      fresh.loadStateDict({ weight: sd.weight, bias: sd.bias });
+      expect(fresh.weight.equal(lin.weight)).toBe(true); // Python's seed-0 Linear is ours
+      expect(torch.safetensors.metadata(fs.readFileSync(path.join(fixtures, 'python.safetensors')))).toEqual({ format: 'pt' });
+      lin.dispose();
+      fresh.dispose();
+    });
+  });
+
+  it('writes files Python reads, with every dtype', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-st-'));
+    const file = path.join(dir, 'out.safetensors');
+    torch.scope(() => {
+      const sd: Record<string, torch.Tensor> = {
+        f32: torch.tensor([[1.5, -2], [3, 4]], { dtype: 'float32' }),
+        f64: torch.tensor([0.1], { dtype: 'float64' }),
+        f16: torch.tensor([0.5, 65504], { dtype: 'float16' }),
+        bf16: torch.tensor([1, -3.5], { dtype: 'bfloat16' }),
+        i64: torch.tensor([-(2 ** 40), 5]),
+        i32: torch.tensor([7], { dtype: 'int32' }),
+        u8: torch.tensor([255, 0], { dtype: 'uint8' }),
+        b: torch.tensor([false, true]),
+        empty: torch.zeros(0, 3),
+        strided: torch.arange(6, { dtype: 'float32' }).reshape(2, 3).t(),
+      };
+      torch.safetensors.saveFile(sd, file, { source: 'torchnode' });
+      const py = JSON.parse(execFileSync(findPython(), [path.join(fixtures, 'make_safetensors.py'), 'read', file], { encoding: 'utf8' }));
+      expect(py.metadata).toEqual({ source: 'torchnode' });
+      for (const [k, t] of Object.entries(sd)) {
+        expect([k, py.tensors[k].dtype, py.tensors[k].shape]).toEqual([k, t.dtype, t.shape]);
+        expect(py.tensors[k].values).toEqual((t.to('float32').reshape(-1).toArray() as number[]).map(Number));
+      }
+      const back = torch.safetensors.loadFile(file);
+      for (const [k, t] of Object.entries(sd)) expect(back[k].equal(t)).toBe(true);
+    });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('missing, truncated and corrupt files are clear TorchErrors', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-st-'));
+    expect(() => torch.safetensors.loadFile(path.join(dir, 'nope.safetensors'))).toThrow(/safetensors: cannot read .*nope.safetensors: ENOENT/);
+    const good = fs.readFileSync(path.join(fixtures, 'python.safetensors'));
+    const cut = path.join(dir, 'cut.safetensors');
+    fs.writeFileSync(cut, good.subarray(0, good.length - 10));
+    expect(() => torch.safetensors.loadFile(cut)).toThrow(/cut.safetensors: tensor '.*' has data offsets .* \(truncated\?\)/);
+    const junk = path.join(dir, 'junk.safetensors');
+    fs.writeFileSync(junk, Buffer.from('this is not a safetensors file at all'));
+    expect(() => torch.safetensors.loadFile(junk)).toThrow(/junk.safetensors: header size .* exceeds the file/);
+    const badJson = Buffer.concat([Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{bad')]);
+    expect(() => torch.safetensors.load(badJson)).toThrow(/the header is not valid JSON/);
+    expect(() => torch.safetensors.save({ x: 3 as never })).toThrow(/'x' is not a Tensor/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('lr_scheduler', () => {
+  it('StepLR follows PyTorch: base * gamma^floor(epoch / stepSize)', () => {
+    const lin = new torch.nn.Linear(1, 1);
+    const opt = new torch.optim.SGD(lin.parameters(), { lr: 1 });
+    const s = new torch.optim.lrScheduler.StepLR(opt, 2, { gamma: 0.5 });
+    const lrs = [s.getLastLr()[0]];
+    for (let i = 0; i < 5; i++) {
+      s.step();
+      lrs.push(opt.paramGroups[0].lr as number);
+    }
+    expect(lrs).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
+    expect(() => new torch.optim.lrScheduler.StepLR(opt, 0)).toThrow(/step_size must be a positive integer/);
+    lin.dispose();
+  });
+});
