@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../src-ts';
-import { findPython } from '../scripts/python';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findPython } = require('../scripts/python') as { findPython(): string };
 
 const fixtures = path.join(__dirname, 'fixtures');
 
