@@ -16,11 +16,11 @@ const epochs = Number(process.env.BENCH_EPOCHS || 1);
 function cnnEpochs() {
   torch.manualSeed(0);
   const model = new nn.Sequential(
-    new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
   );
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const opt = new optim.Adam(model.parameters(), { lr: 2e-3 });
   const lossFn = new nn.CrossEntropyLoss();
   const train = new torch.datasets.FashionMNIST({ train: true });
   const loader = new torch.utils.data.DataLoader(train, { batchSize: 64, shuffle: true });
