@@ -70,19 +70,24 @@ describe('memory', () => {
     expect(live()).toBe(before);
   });
   it('async scopes follow their function across awaits and do not mix', async () => {
-    const before = live();
-    const run = (n: number) =>
+    // Checked on the tensors themselves: a global count would also see GC-owned tensors from
+    // earlier tests that finalizers free during the awaits.
+    const made: torch.Tensor[][] = [[], []];
+    const run = (k: number, n: number) =>
       torch.scope(async () => {
         const x = torch.ones(n);
+        made[k].push(x);
         await new Promise((r) => setTimeout(r, 5));
         const y = x.add(1);
+        made[k].push(y);
         await new Promise((r) => setTimeout(r, 5));
         return y.sum();
       });
-    const [a, b] = await Promise.all([run(2), run(3)]);
+    const [a, b] = await Promise.all([run(0, 2), run(1, 3)]);
     expect(a.item()).toBe(4);
     expect(b.item()).toBe(6);
-    expect(live()).toBe(before + 2);
+    expect(made.flat().every((t) => t.isDisposed)).toBe(true);
+    expect(a.isDisposed || b.isDisposed).toBe(false);
     a.dispose();
     b.dispose();
   });
