@@ -4,7 +4,9 @@
  */
 import { ValueError } from '../errors';
 import { tensor } from '../creation';
-import { zerosLike } from '../generated/ops';
+import { maximum, zerosLike } from '../generated/ops';
+
+const torch_maximum_out = (out: Tensor, other: Tensor): void => void maximum(out, other, { out });
 import { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamsLike } from './optimizer';
 import { foreach } from './foreach';
 import type { Tensor } from '../tensor';
@@ -71,6 +73,12 @@ export class Adam extends Optimizer {
       stepValues.push(s);
     }
     if (params.length === 0) return;
+    // CPU: one tensor at a time, as PyTorch does there (LibTorch's CPU _foreach_ kernels are slower
+    // than the plain ops: measured 1006 vs 814 us per MLP step in Python). Same arithmetic either way.
+    if (params.every((p) => !p.isCuda)) {
+      params.forEach((p, i) => this.singleTensor(p, grads[i], expAvgs[i], expAvgSqs[i], amsgrad ? maxSqs[i] : null, stepTensors[i], stepValues[i], g));
+      return;
+    }
     if (maximize) grads = foreach.neg(grads);
     foreach.addScalar_(stepTensors, 1);
     if (weightDecay !== 0) {
@@ -93,6 +101,30 @@ export class Adam extends Optimizer {
     foreach.div_(sq, bc2Sqrt);
     const denom = foreach.addScalar(sq, eps);
     foreach.addcdiv_(params, expAvgs, denom, stepSize);
+  }
+
+  // PyTorch's _single_tensor_adam / _single_tensor_adamw, op for op.
+  private singleTensor(p: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxSq: Tensor | null, stepT: Tensor, step: number, g: ParamGroup): void {
+    const { lr, betas, eps, weightDecay, maximize } = g as unknown as Required<AdamOptions>;
+    const [beta1, beta2] = betas;
+    if (maximize) grad = grad.neg();
+    stepT.add_(1);
+    if (weightDecay !== 0) {
+      if (this.decoupled) p.mul_(1 - lr * weightDecay);
+      else grad = grad.add(p, { alpha: weightDecay });
+    }
+    expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+    expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+    const stepSize = lr / (1 - beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    let denom: Tensor;
+    if (maxSq !== null) {
+      torch_maximum_out(maxSq, expAvgSq);
+      denom = maxSq.sqrt().div_(bc2Sqrt).add_(eps);
+    } else {
+      denom = expAvgSq.sqrt().div_(bc2Sqrt).add_(eps);
+    }
+    p.addcdiv_(expAvg, denom, { value: -stepSize });
   }
 
   loadStateDict(sd: OptimizerStateDict): void {
