@@ -186,6 +186,18 @@ Object.assign(build, {
   },
 });
 
+// Gradient clipping, as make_fixtures.py's clip_grad_norm_* cases.
+function clipped(normType: number): Tensor {
+  torch.manualSeed(0);
+  const lin = new torch.nn.Linear(4, 3);
+  lin.call(src([2, 4])).pow(2).sum().backward();
+  const total = torch.nn.utils.clipGradNorm_(lin.parameters(), 0.5, { normType });
+  const out = torch.cat([total.reshape(1), lin.weight.grad!.reshape(-1), lin.bias!.grad!]);
+  lin.dispose();
+  return out;
+}
+Object.assign(build, { clip_grad_norm_2: () => clipped(2), clip_grad_norm_inf: () => clipped(Infinity) });
+
 describe('against Python torch ' + reference.torch, () => {
   it('covers every recorded case', () => {
     expect(Object.keys(build).sort()).toEqual(Object.keys(reference.cases).sort());

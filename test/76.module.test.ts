@@ -144,6 +144,16 @@ describe('nn.Module', () => {
     for (const m of [seq, list, dict]) m.dispose();
   });
 
+  it('clipGradValue_ clamps every gradient in place; clipGradNorm_ with no gradients gives 0', () => {
+    const lin = new nn.Linear(2, 2);
+    torch.scope(() => lin.call(torch.tensor([[10, -10]], { dtype: 'float32' })).pow(2).sum().backward());
+    nn.utils.clipGradValue_(lin.parameters(), 0.25);
+    for (const p of lin.parameters()) expect(p.grad!.abs().max().item()).toBeLessThanOrEqual(0.25);
+    lin.zeroGrad();
+    expect(nn.utils.clipGradNorm_(lin.parameters(), 1).item()).toBe(0);
+    lin.dispose();
+  });
+
   it('bad calls', () => {
     expect(() => new nn.Parameter(3 as never)).toThrow(/Parameter\(\): argument 'data' must be a Tensor/);
     expect(() => new nn.Dropout(1.5)).toThrow(torch.ValueError);

@@ -15,3 +15,4 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, Adaptive
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './modules/normalization';
 export { Embedding } from './modules/sparse';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss } from './modules/loss';
+export * as utils from './utils';
