@@ -86,6 +86,34 @@ describe('optimizers against Python', () => {
     x.dispose();
   });
 
+  it('1000 training steps (DataLoader, model, loss, backward, Adam) leave memory flat', () => {
+    torch.manualSeed(0);
+    const ds = new torch.utils.data.TensorDataset(torch.randn(256, 8), torch.randint(0, 3, [256]));
+    const loader = new torch.utils.data.DataLoader(ds, { batchSize: 32, shuffle: true });
+    const model = new nn.Sequential(new nn.Linear(8, 16), new nn.BatchNorm1d(16), new nn.ReLU(), new nn.Dropout(0.1), new nn.Linear(16, 3));
+    const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
+    const lossFn = new nn.CrossEntropyLoss();
+    const epoch = (): void => {
+      for (const [x, y] of loader as Iterable<[torch.Tensor, torch.Tensor]>) {
+        torch.scope(() => {
+          opt.zeroGrad();
+          lossFn.call(model.call(x), y).backward();
+          nn.utils.clipGradNorm_(model.parameters(), 1.0);
+          opt.step();
+        });
+        x.dispose();
+        y.dispose();
+      }
+    };
+    epoch(); // optimizer state is made on the first step
+    const before = torch.memory();
+    for (let e = 0; e < 125; e++) epoch(); // 125 epochs x 8 batches = 1000 steps
+    expect(torch.memory()).toEqual(before);
+    opt.dispose();
+    model.dispose();
+    ds.dispose();
+  });
+
   it('bad arguments', () => {
     const lin = new nn.Linear(2, 1);
     expect(() => new optim.SGD([], { lr: 0.1 })).toThrow(/optimizer got an empty parameter list/);
