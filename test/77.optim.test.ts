@@ -21,7 +21,7 @@ interface OptimCase {
   paramGroups: Record<string, unknown>[];
   stateKeys: Record<string, string[]>;
 }
-const fixture: { optim: OptimCase[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
+const fixture: { optim: OptimCase[]; schedulers: { name: string; js: string; lrs: number[] }[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
 const build = (e: Enc): torch.Tensor => torch.tensor(e.data, { dtype: e.dtype as torch.DType }).reshape(e.shape);
 
 describe('optimizers against Python', () => {
@@ -112,6 +112,19 @@ describe('optimizers against Python', () => {
     opt.dispose();
     model.dispose();
     ds.dispose();
+  });
+
+  it.each(fixture.schedulers.map((c) => [c.name, c] as const))('scheduler %s gives Python\'s rates', (_n, c) => {
+    const lin = new nn.Linear(1, 1);
+    const opt = new optim.SGD(lin.parameters(), { lr: 0.1 });
+    const s = new Function('lr', 'opt', `return ${c.js}`)(optim.lrScheduler, opt) as torch.optim.lrScheduler.LRScheduler;
+    const lrs: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      lrs.push(opt.paramGroups[0].lr as number);
+      s.step();
+    }
+    lrs.forEach((v, i) => expect(Math.abs(v - c.lrs[i])).toBeLessThanOrEqual(1e-15 + 1e-12 * Math.abs(c.lrs[i])));
+    lin.dispose();
   });
 
   it('bad arguments', () => {

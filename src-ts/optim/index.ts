@@ -6,3 +6,5 @@ export type { SGDOptions } from './sgd';
 export { Adam, AdamW } from './adam';
 export type { AdamOptions } from './adam';
 export * as lrScheduler from './lr_scheduler';
+export { RMSprop, Adagrad, Adadelta } from './rmsprop';
+export type { RMSpropOptions, AdagradOptions, AdadeltaOptions } from './rmsprop';
