@@ -19,7 +19,10 @@ function sources() {
     .map((f) => `src-cpp/${f}`);
 }
 
-const DEFINES = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'];
+// NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when a worker is terminated in the middle of a call,
+// JS can no longer run and node-addon-api could not throw the resulting error; without this define
+// it rethrows in C++ from its own handler, which aborts the whole process.
+const DEFINES = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'];
 
 function config() {
   const lt = findLibTorch();

@@ -33,7 +33,12 @@ inline Napi::Value Guard(Napi::Env env, const ErrorClasses& classes, F&& fn) {
   try {
     return fn();
   } catch (...) {
-    RethrowAsJs(env, classes);
+    try {
+      RethrowAsJs(env, classes);
+    } catch (...) {
+      // Making the JS error failed: the environment is shutting down (a terminated worker), and
+      // there is no caller left to tell. Letting this escape would abort the process.
+    }
     return Napi::Value();
   }
 }
