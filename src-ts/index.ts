@@ -26,6 +26,7 @@ export * as nn from './nn';
 export * as optim from './optim';
 export * as datasets from './datasets';
 export * as safetensors from './serialization/safetensors';
+export * as npy from './serialization/npy';
 import * as data from './utils/data';
 /** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
 export const utils = { data };

@@ -92,3 +92,61 @@ describe('lr_scheduler', () => {
     lin.dispose();
   });
 });
+
+describe('npy', () => {
+  const dir = path.join(fixtures, 'npy');
+  it('reads what NumPy writes: dtypes, Fortran order, big-endian, 0-d, empty', () => {
+    torch.scope(() => {
+      const f32 = torch.npy.loadFile(path.join(dir, 'f32_c.npy'));
+      expect([f32.dtype, f32.shape]).toEqual(['float32', [3, 4]]);
+      expect(f32.equal(torch.arange(12, { dtype: 'float32' }).reshape(3, 4).div(4))).toBe(true);
+      const f64 = torch.npy.loadFile(path.join(dir, 'f64_fortran.npy'));
+      expect(f64.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+      expect(f64.dtype).toBe('float64');
+      expect(torch.npy.loadFile(path.join(dir, 'i32_big_endian.npy')).toArray()).toEqual([[-3, -2, -1], [0, 1, 2]]);
+      expect(torch.npy.loadFile(path.join(dir, 'bool.npy')).toArray()).toEqual([true, false, true]);
+      expect(torch.npy.loadFile(path.join(dir, 'f16.npy')).toArray()).toEqual([0.5, -1.25, 65504]);
+      expect(torch.npy.loadFile(path.join(dir, 'c64.npy')).toArray()).toEqual([{ real: 1, imag: 2 }, { real: -0, imag: -0.5 }]); // Python's -0.5j is -(0.5j)
+      const s = torch.npy.loadFile(path.join(dir, 'i64_scalar.npy'));
+      expect([s.shape, s.item(), s.dtype]).toEqual([[], 7, 'int64']);
+      expect(torch.npy.loadFile(path.join(dir, 'u8_empty.npy')).shape).toEqual([0, 3]);
+    });
+  });
+
+  it('writes what NumPy reads', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-npy-'));
+    torch.scope(() => {
+      const cases: [string, torch.Tensor, string][] = [
+        ['f32', torch.arange(6, { dtype: 'float32' }).reshape(2, 3).t(), 'float32'],
+        ['i64', torch.tensor([-(2 ** 40), 3]), 'int64'],
+        ['f16', torch.tensor([1.5, -2], { dtype: 'float16' }), 'float16'],
+        ['b', torch.tensor([true, false]), 'bool'],
+        ['c', torch.complex(torch.tensor([1, 2], { dtype: 'float32' }), torch.tensor([3, 4], { dtype: 'float32' })), 'complex64'],
+        ['scalar', torch.tensor(2.5, { dtype: 'float64' }), 'float64'],
+      ];
+      const files = cases.map(([name, t]) => {
+        const file = path.join(tmp, `${name}.npy`);
+        torch.npy.saveFile(t, file);
+        return file;
+      });
+      const read = JSON.parse(execFileSync(findPython(), [path.join(fixtures, 'make_npy.py'), 'read', ...files], { encoding: 'utf8' }));
+      cases.forEach(([name, t, npDtype], i) => {
+        const file = files[i];
+        const py = read[i];
+        expect([name, py.dtype, py.shape]).toEqual([name, npDtype, t.shape]);
+        const flat = t.dtype.startsWith('complex') ? torch.viewAsReal(t).reshape(-1) : t.to('float64').reshape(-1);
+        expect(py.values).toEqual((flat.toArray() as number[]).map(Number));
+        expect(torch.npy.loadFile(file).equal(t)).toBe(true);
+      });
+    });
+    fs.rmSync(tmp, { recursive: true });
+  });
+
+  it('bad files are clear TorchErrors', () => {
+    expect(() => torch.npy.load(Buffer.from('not numpy at all'))).toThrow(/not a .npy file \(bad magic\)/);
+    const good = fs.readFileSync(path.join(dir, 'f32_c.npy'));
+    expect(() => torch.npy.load(good.subarray(0, good.length - 4), 'cut.npy')).toThrow(/cut.npy: truncated \(expected 48 bytes of data, found 44\)/);
+    expect(() => torch.npy.loadFile('/nonexistent.npy')).toThrow(/npy: cannot read \/nonexistent.npy/);
+    expect(() => torch.npy.save(torch.ones(1, { dtype: 'bfloat16' }))).toThrow(/bfloat16 has no NumPy dtype/);
+  });
+});

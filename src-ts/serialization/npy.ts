@@ -1,0 +1,125 @@
+/**
+ * NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
+ * the magic `\x93NUMPY`, a version, a header (a Python dict literal with `descr`, `fortran_order`
+ * and `shape`) padded to 64 bytes, then the raw data. Reads versions 1-3, little- and big-endian,
+ * C and Fortran order; writes version 1.0, little-endian, C order (what `numpy.save` writes).
+ */
+import * as fs from 'fs';
+import { TorchError, TypeError as TorchTypeError } from '../errors';
+import { tensor } from '../creation';
+import type { DType } from '../dtype';
+import { Tensor } from '../tensor';
+
+const DESCR: Partial<Record<DType, string>> = {
+  float64: '<f8',
+  float32: '<f4',
+  float16: '<f2',
+  int64: '<i8',
+  int32: '<i4',
+  int16: '<i2',
+  int8: '|i1',
+  uint8: '|u1',
+  bool: '|b1',
+  complex64: '<c8',
+  complex128: '<c16',
+};
+const FROM: Record<string, [DType, number]> = {
+  f8: ['float64', 8], f4: ['float32', 4], f2: ['float16', 2], i8: ['int64', 8], i4: ['int32', 4], i2: ['int16', 2],
+  i1: ['int8', 1], u1: ['uint8', 1], b1: ['bool', 1], c8: ['complex64', 8], c16: ['complex128', 16],
+};
+const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
+
+function rawBytes(t: Tensor): Uint8Array {
+  const c = t.detach().contiguous().cpu();
+  // 16-bit floats, bools and complex numbers go out as their bytes, not widened values.
+  const raw = t.dtype === 'float16' ? c.view('int16') : t.dtype === 'bool' ? c.view('uint8') : t.dtype === 'complex64' ? c.view('float32') : t.dtype === 'complex128' ? c.view('float64') : c;
+  const arr = raw.toTypedArray();
+  if (raw !== c) raw.dispose();
+  c.dispose();
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+
+/** A tensor as .npy bytes. */
+export function save(t: Tensor): Buffer {
+  if (!(t instanceof Tensor)) throw new TorchTypeError('npy.save(): argument must be a Tensor');
+  const descr = DESCR[t.dtype];
+  if (descr === undefined) throw new TorchTypeError(`npy.save(): ${t.dtype} has no NumPy dtype`);
+  const shape = t.shape;
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const total = MAGIC.length + 2 + 2 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  MAGIC.copy(head, 0);
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), rawBytes(t)]);
+}
+
+/** A tensor from .npy bytes (one copy). */
+export function load(buf: Uint8Array, source = '.npy data'): Tensor {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC)) throw new TorchError(`${source}: not a .npy file (bad magic)`);
+  const major = b[6];
+  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  if (major < 1 || major > 3 || start + headerLen > b.length) throw new TorchError(`${source}: unsupported .npy version ${major} or truncated header`);
+  const header = b.subarray(start, start + headerLen).toString(major === 3 ? 'utf8' : 'latin1');
+  const descr = /'descr':\s*'([<>|=])([a-z]\d+)'/.exec(header);
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header);
+  const shapeM = /'shape':\s*\(([^)]*)\)/.exec(header);
+  if (!descr || !fortran || !shapeM) throw new TorchError(`${source}: cannot read the .npy header ${JSON.stringify(header.trim())}`);
+  const kind = FROM[descr[2]];
+  if (kind === undefined) throw new TorchError(`${source}: NumPy dtype '${descr[1]}${descr[2]}' has no torchnode dtype`);
+  const [dtype, size] = kind;
+  const shape = shapeM[1].split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
+  const numel = shape.reduce((a, c) => a * c, 1);
+  const dataStart = start + headerLen;
+  if (b.length - dataStart < numel * size) throw new TorchError(`${source}: truncated (expected ${numel * size} bytes of data, found ${b.length - dataStart})`);
+  const bytes = new Uint8Array(numel * size);
+  bytes.set(b.subarray(dataStart, dataStart + numel * size));
+  const elem = dtype.startsWith('complex') ? size / 2 : size;
+  if (descr[1] === '>' && elem > 1) {
+    // Big-endian: swap each element (each part of a complex number) in place.
+    for (let i = 0; i < bytes.length; i += elem) bytes.subarray(i, i + elem).reverse();
+  }
+  const ab = bytes.buffer;
+  const arr = {
+    float64: () => new Float64Array(ab), float32: () => new Float32Array(ab), float16: () => new Int16Array(ab),
+    int64: () => new BigInt64Array(ab), int32: () => new Int32Array(ab), int16: () => new Int16Array(ab), int8: () => new Int8Array(ab),
+    uint8: () => new Uint8Array(ab), bool: () => new Uint8Array(ab), complex64: () => new Float32Array(ab), complex128: () => new Float64Array(ab),
+  }[dtype as 'float32']();
+  let t = tensor(arr);
+  if (dtype === 'float16' || dtype === 'bool') t = swap(t, t.view(dtype));
+  if (dtype === 'complex64' || dtype === 'complex128') t = swap(t, t.view(dtype));
+  if (fortran[1] === 'True' && shape.length > 1) {
+    // Fortran order: the data is the transpose's C order.
+    const r = t.reshape([...shape].reverse());
+    t.dispose();
+    const p = r.permute([...shape.keys()].reverse());
+    r.dispose();
+    t = swap(p, p.contiguous());
+    return t;
+  }
+  return swap(t, t.reshape(shape));
+}
+
+function swap(old: Tensor, next: Tensor): Tensor {
+  if (next !== old) old.dispose();
+  return next;
+}
+
+export function saveFile(t: Tensor, path: string): void {
+  fs.writeFileSync(path, save(t));
+}
+
+export function loadFile(path: string): Tensor {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    throw new TorchError(`npy: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return load(buf, path);
+}
