@@ -15,7 +15,7 @@
  */
 import { binding, type NativeValue } from './binding';
 import { Device } from './device';
-import { DTYPE_CODE, dtypeFromCode } from './dtype';
+import { DTYPE_CODE, dtypeFromCode, parseDType } from './dtype';
 import { TypeError as TorchTypeError } from './errors';
 import { Generator } from './generator';
 import { LAYOUT_CODE, MEMORY_FORMAT_CODE } from './layout';
@@ -251,12 +251,8 @@ function isOptions(v: unknown): v is Record<string, unknown> {
 }
 
 function dtypeCode(v: unknown): number | typeof FAIL {
-  if (typeof v !== 'string') return FAIL;
-  const code = (DTYPE_CODE as Record<string, number>)[v.startsWith('torch.') ? v.slice(6) : v];
-  if (code !== undefined) return code;
-  const alias: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', short: 'int16', cfloat: 'complex64', cdouble: 'complex128' };
-  const a = alias[v.startsWith('torch.') ? v.slice(6) : v];
-  return a === undefined ? FAIL : (DTYPE_CODE as Record<string, number>)[a];
+  const d = parseDType(v);
+  return d === undefined ? FAIL : DTYPE_CODE[d];
 }
 
 function convert(p: Param, v: unknown, nat: boolean): Converted | typeof FAIL {
@@ -649,9 +645,4 @@ export function installMethods(proto: object, ops: Record<string, OpGroup>, name
       configurable: true,
     });
   }
-}
-
-/** The schema strings of an op's overloads, in matching order (for docs and errors). */
-export function overloadsOf(g: OpGroup): string[] {
-  return sigsOf(g).map((s) => `aten::${g.atenName}${s.overload ? '.' + s.overload : ''}`);
 }

@@ -7,14 +7,13 @@
  * around it would leak into that work (and Python's `no_grad` has the same limit with asyncio).
  */
 import { binding } from './binding';
+import { isAsyncFunction } from './memory';
 import { TypeError as TorchTypeError } from './errors';
 import { Tensor, wrap } from './tensor';
 
-const AsyncFunction = (async () => {}).constructor;
-
 function withGradMode<T>(enabled: boolean, fn: () => T, name: string): T {
   if (typeof fn !== 'function') throw new TorchTypeError(`${name}(): argument 'fn' must be a function`);
-  if (fn instanceof AsyncFunction) {
+  if (isAsyncFunction(fn)) {
     throw new TorchTypeError(`${name}(): takes a synchronous function (grad mode is per thread; code after an await would run in another task's mode)`);
   }
   const before = binding.gradEnabled(enabled);
@@ -61,6 +60,24 @@ export function noGradGuard(): Disposable & { dispose(): void } {
     binding.gradEnabled(before);
   };
   return { dispose, [Symbol.dispose]: dispose };
+}
+
+/**
+ * Resets the gradients of `params`: to null (PyTorch 2's default, set_to_none) or to zeros in
+ * place. What Module.zeroGrad and Optimizer.zeroGrad do.
+ */
+export function zeroGrads(params: Iterable<Tensor>, setToNone = true): void {
+  for (const p of params) {
+    if (setToNone) {
+      p.grad = null;
+      continue;
+    }
+    const g = p.grad;
+    if (g !== null) {
+      noGrad(() => g.zero_());
+      g.dispose();
+    }
+  }
 }
 
 function tensors(v: Tensor | readonly Tensor[], fn: string, arg: string): Tensor[] {

@@ -57,13 +57,18 @@ export function dtypeFromCode(code: number): DType {
   return d;
 }
 
+/** A dtype name or alias (`'float'`, `'torch.long'`) as a DType, or undefined when it is not one. */
+export function parseDType(d: unknown): DType | undefined {
+  if (typeof d !== 'string') return undefined;
+  const s = d.startsWith('torch.') ? d.slice(6) : d;
+  if (s in DTYPE_CODE) return s as DType;
+  return ALIASES[s];
+}
+
 /** Normalizes a dtype name or alias; throws naming the parameter when it is not one. */
 export function toDType(d: unknown, fn = 'dtype', param = 'dtype'): DType {
-  if (typeof d === 'string') {
-    const s = d.startsWith('torch.') ? d.slice(6) : d;
-    if (s in DTYPE_CODE) return s as DType;
-    if (s in ALIASES) return ALIASES[s];
-  }
+  const t = parseDType(d);
+  if (t !== undefined) return t;
   throw new TorchTypeError(
     `${fn}(): argument '${param}' must be a dtype (one of ${Object.keys(DTYPE_CODE).join(', ')}), got ${JSON.stringify(d)}`,
   );

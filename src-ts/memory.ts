@@ -181,7 +181,8 @@ export function scope<T>(fn: () => T): T {
 }
 
 const AsyncFunction = (async () => {}).constructor;
-function isAsyncFunction(fn: unknown): boolean {
+/** True for an `async` function (its code after an await runs in a later task). */
+export function isAsyncFunction(fn: unknown): boolean {
   return fn instanceof AsyncFunction;
 }
 

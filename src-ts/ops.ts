@@ -28,31 +28,9 @@ export function schemaOf(o: OpRef): string {
   return binding.opSchema(opId(o));
 }
 
-/** Operators the hand-written core uses (creation, printing, `to`); the rest is generated. */
+/** Operators the hand-written core uses (printing, `to`); the rest is generated. */
 export const ATEN = {
   cat: op('aten::cat'),
   stack: op('aten::stack'),
   to: op('aten::to', 'dtype_layout'),
-  zeros: op('aten::zeros'),
-  ones: op('aten::ones'),
-  empty: op('aten::empty', 'memory_format'),
-  full: op('aten::full'),
-  arange: op('aten::arange'),
-  arangeStart: op('aten::arange', 'start_step'),
-  linspace: op('aten::linspace'),
-  eye: op('aten::eye'),
-  eyeM: op('aten::eye', 'm'),
-  rand: op('aten::rand'),
-  randn: op('aten::randn'),
-  randint: op('aten::randint'),
-  randintLow: op('aten::randint', 'low'),
-  randperm: op('aten::randperm'),
-  zerosLike: op('aten::zeros_like'),
-  onesLike: op('aten::ones_like'),
-  emptyLike: op('aten::empty_like'),
-  fullLike: op('aten::full_like'),
-  randLike: op('aten::rand_like'),
-  randnLike: op('aten::randn_like'),
-  randintLike: op('aten::randint_like'),
-  randintLikeLow: op('aten::randint_like', 'low_dtype'),
 } as const;

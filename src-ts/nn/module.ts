@@ -15,7 +15,7 @@ import { binding } from '../binding';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
 import { pin, release } from '../memory';
 import { Tensor } from '../tensor';
-import { noGrad } from '../autograd';
+import { noGrad, zeroGrads } from '../autograd';
 import { Parameter } from './parameter';
 import type { DTypeLike } from '../dtype';
 import type { DeviceLike } from '../device';
@@ -277,18 +277,7 @@ export abstract class Module {
 
   /** Sets `.grad` of every parameter to null (default, as PyTorch 2) or to zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
-    for (const p of this.parameters()) {
-      if (setToNone) {
-        p.grad = null;
-      } else {
-        const g = p.grad;
-        if (g !== null) {
-          noGrad(() => g.zero_());
-          g.dispose();
-        }
-      }
-    }
+    zeroGrads(this.parameters(), options.setToNone ?? true);
   }
 
   /** Sets requiresGrad on every parameter (Python's `requires_grad_`). */

@@ -7,9 +7,8 @@
  * (momentum buffers, moment estimates) is pinned to the optimizer; `dispose()` frees it.
  */
 import { TorchError, TypeError as TorchTypeError, ValueError } from '../errors';
-import { pin } from '../memory';
-import { scope } from '../memory';
-import { noGrad } from '../autograd';
+import { pin, scope } from '../memory';
+import { noGrad, zeroGrads } from '../autograd';
 import { Tensor } from '../tensor';
 import { keyOf } from '../nn/module';
 
@@ -53,20 +52,7 @@ export abstract class Optimizer {
 
   /** Resets the gradients of all optimized tensors: to null (default, as PyTorch 2) or zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (setToNone) {
-          p.grad = null;
-        } else {
-          const grad = p.grad;
-          if (grad !== null) {
-            noGrad(() => grad.zero_());
-            grad.dispose();
-          }
-        }
-      }
-    }
+    zeroGrads(this.paramGroups.flatMap((g) => g.params), options.setToNone ?? true);
   }
 
   /** One optimization step. `closure` re-evaluates the model and returns the loss. */

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { tensor } from '../creation';
+import { tensorBytes, tensorFromBytes } from './bytes';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 
@@ -29,16 +29,6 @@ const FROM: Record<string, [DType, number]> = {
 };
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
-function rawBytes(t: Tensor): Uint8Array {
-  const c = t.detach().contiguous().cpu();
-  // 16-bit floats, bools and complex numbers go out as their bytes, not widened values.
-  const raw = t.dtype === 'float16' ? c.view('int16') : t.dtype === 'bool' ? c.view('uint8') : t.dtype === 'complex64' ? c.view('float32') : t.dtype === 'complex128' ? c.view('float64') : c;
-  const arr = raw.toTypedArray();
-  if (raw !== c) raw.dispose();
-  c.dispose();
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-
 /** A tensor as .npy bytes. */
 export function save(t: Tensor): Buffer {
   if (!(t instanceof Tensor)) throw new TorchTypeError('npy.save(): argument must be a Tensor');
@@ -54,7 +44,7 @@ export function save(t: Tensor): Buffer {
   head[6] = 1;
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), rawBytes(t)]);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), tensorBytes(t)]);
 }
 
 /** A tensor from .npy bytes (one copy). */
@@ -77,30 +67,19 @@ export function load(buf: Uint8Array, source = '.npy data'): Tensor {
   const numel = shape.reduce((a, c) => a * c, 1);
   const dataStart = start + headerLen;
   if (b.length - dataStart < numel * size) throw new TorchError(`${source}: truncated (expected ${numel * size} bytes of data, found ${b.length - dataStart})`);
-  const bytes = new Uint8Array(numel * size);
-  bytes.set(b.subarray(dataStart, dataStart + numel * size));
+  let bytes: Uint8Array = b.subarray(dataStart, dataStart + numel * size);
   const elem = dtype.startsWith('complex') ? size / 2 : size;
   if (descr[1] === '>' && elem > 1) {
-    // Big-endian: swap each element (each part of a complex number) in place.
+    // Big-endian: reverse each element's (each complex part's) bytes.
+    bytes = Buffer.from(bytes);
     for (let i = 0; i < bytes.length; i += elem) bytes.subarray(i, i + elem).reverse();
   }
-  const ab = bytes.buffer;
-  const arr = {
-    float64: () => new Float64Array(ab), float32: () => new Float32Array(ab), float16: () => new Int16Array(ab),
-    int64: () => new BigInt64Array(ab), int32: () => new Int32Array(ab), int16: () => new Int16Array(ab), int8: () => new Int8Array(ab),
-    uint8: () => new Uint8Array(ab), bool: () => new Uint8Array(ab), complex64: () => new Float32Array(ab), complex128: () => new Float64Array(ab),
-  }[dtype as 'float32']();
-  let t = tensor(arr);
-  if (dtype === 'float16' || dtype === 'bool') t = swap(t, t.view(dtype));
-  if (dtype === 'complex64' || dtype === 'complex128') t = swap(t, t.view(dtype));
+  const t = tensorFromBytes(bytes, dtype);
   if (fortran[1] === 'True' && shape.length > 1) {
     // Fortran order: the data is the transpose's C order.
-    const r = t.reshape([...shape].reverse());
-    t.dispose();
-    const p = r.permute([...shape.keys()].reverse());
-    r.dispose();
-    t = swap(p, p.contiguous());
-    return t;
+    const r = swap(t, t.reshape([...shape].reverse()));
+    const p = swap(r, r.permute([...shape.keys()].reverse()));
+    return swap(p, p.contiguous());
   }
   return swap(t, t.reshape(shape));
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { tensor } from '../creation';
+import { tensorBytes, tensorFromBytes } from './bytes';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 
@@ -23,19 +23,6 @@ const TO_ST: Partial<Record<DType, string>> = {
   bool: 'BOOL',
 };
 const FROM_ST: Record<string, DType> = Object.fromEntries(Object.entries(TO_ST).map(([k, v]) => [v, k as DType]));
-// Raw bytes of 16-bit floats travel as int16 (same size, no widening).
-const RAW_AS: Partial<Record<DType, DType>> = { float16: 'int16', bfloat16: 'int16', bool: 'uint8' };
-
-function bytesOf(t: Tensor): Uint8Array {
-  const raw = RAW_AS[t.dtype];
-  const c = t.detach().contiguous().cpu();
-  const v = raw ? c.view(raw) : c;
-  const arr = v.toTypedArray();
-  if (v !== c) v.dispose();
-  c.dispose();
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-
 /** Serializes named tensors to safetensors bytes. */
 export function save(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
   const header: Record<string, unknown> = {};
@@ -51,7 +38,7 @@ export function save(tensors: Record<string, Tensor>, metadata?: Record<string, 
     if (!(t instanceof Tensor)) throw new TorchTypeError(`safetensors: '${name}' is not a Tensor`);
     const dtype = TO_ST[t.dtype];
     if (dtype === undefined) throw new TorchTypeError(`safetensors: dtype ${t.dtype} of '${name}' has no safetensors code`);
-    const bytes = bytesOf(t);
+    const bytes = tensorBytes(t);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes.byteLength] };
     chunks.push(bytes);
     offset += bytes.byteLength;
@@ -88,22 +75,7 @@ export function load(buf: Uint8Array, source = 'safetensors data'): Record<strin
     if (end - begin !== numel * elem || dataStart + end > b.length || begin < 0) {
       throw new TorchError(`${source}: tensor '${name}' has data offsets [${begin}, ${end}] that do not fit its shape or the file (truncated?)`);
     }
-    // Copy into a fresh (aligned) buffer and read it as its element type; 16-bit floats and bools
-    // come in as int16 / uint8 and are reinterpreted.
-    const bytes = new Uint8Array(end - begin);
-    bytes.set(b.subarray(dataStart + begin, dataStart + end));
-    const ab = bytes.buffer;
-    const arr = {
-      F64: () => new Float64Array(ab), F32: () => new Float32Array(ab), I64: () => new BigInt64Array(ab), I32: () => new Int32Array(ab),
-      I16: () => new Int16Array(ab), F16: () => new Int16Array(ab), BF16: () => new Int16Array(ab), I8: () => new Int8Array(ab),
-      U8: () => new Uint8Array(ab), BOOL: () => new Uint8Array(ab),
-    }[info.dtype]!();
-    let t = tensor(arr);
-    if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'bool') {
-      const v = t.view(dtype);
-      t.dispose();
-      t = v;
-    }
+    const t = tensorFromBytes(b.subarray(dataStart + begin, dataStart + end), dtype);
     const shaped = t.reshape(info.shape);
     t.dispose();
     out[name] = shaped;

@@ -7,12 +7,8 @@ function checkModule(m: unknown, where: string): Module {
   return m;
 }
 
-/** Runs its modules in order, each on the previous one's output. */
-export class Sequential extends Module {
-  constructor(...modules: Module[]) {
-    super();
-    modules.forEach((m, i) => this.registerModule(String(i), checkModule(m, 'Sequential')));
-  }
+// Modules keyed '0', '1', ... in order: what Sequential and ModuleList share.
+abstract class IndexedModules extends Module {
   get length(): number {
     return this.children().length;
   }
@@ -24,37 +20,32 @@ export class Sequential extends Module {
     return c[j];
   }
   append(m: Module): this {
-    this.registerModule(String(this.length), checkModule(m, 'Sequential.append'));
+    this.registerModule(String(this.length), checkModule(m, `${this.constructor.name}.append`));
     return this;
-  }
-  forward(input: unknown): unknown {
-    let x = input;
-    for (const m of this.children()) x = m.call(x);
-    return x;
   }
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }
 }
 
+/** Runs its modules in order, each on the previous one's output. */
+export class Sequential extends IndexedModules {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m) => this.append(checkModule(m, 'Sequential')));
+  }
+  forward(input: unknown): unknown {
+    let x = input;
+    for (const m of this.children()) x = m.call(x);
+    return x;
+  }
+}
+
 /** A list of modules, registered so their parameters are found (no forward of its own). */
-export class ModuleList extends Module {
+export class ModuleList extends IndexedModules {
   constructor(modules: Iterable<Module> = []) {
     super();
-    for (const m of modules) this.append(m);
-  }
-  get length(): number {
-    return this.children().length;
-  }
-  at(i: number): Module {
-    const c = this.children();
-    const j = i < 0 ? i + c.length : i;
-    if (j < 0 || j >= c.length) throw new IndexError(`index ${i} is out of range`);
-    return c[j];
-  }
-  append(m: Module): this {
-    this.registerModule(String(this.length), checkModule(m, 'ModuleList.append'));
-    return this;
+    this.extend(modules);
   }
   extend(ms: Iterable<Module>): this {
     for (const m of ms) this.append(m);
@@ -62,9 +53,6 @@ export class ModuleList extends Module {
   }
   forward(): never {
     throw new TorchTypeError('ModuleList has no forward(); iterate over it');
-  }
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
   }
 }
 
