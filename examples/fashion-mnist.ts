@@ -2,12 +2,13 @@
  * Trains a small CNN on Fashion-MNIST, evaluates it on the test set and saves the weights.
  *
  *   npm run train                 (3 epochs; on a fresh Debian machine: bash scripts/setup.sh && npm run train)
- *   npm run train -- --epochs 1 --batch-size 128 --lr 0.001 --out model.safetensors
+ *   npm run train -- --epochs 1 --batch-size 128 --lr 0.001 --out model
  *
  * The same script, line for line, is what a PyTorch user writes: Sequential layers, Adam,
  * cross-entropy, a DataLoader over torchvision-style datasets, model.train()/model.eval(),
- * noGrad for evaluation, and a state dict saved as safetensors (Python reads it with
- * `safetensors.torch.load_file` under the same keys as `model.state_dict()`).
+ * noGrad for evaluation, and the state dict saved twice under `model.state_dict()`'s keys:
+ * `<out>.pt` with torch.save (Python: `model.load_state_dict(torch.load('fashion-mnist.pt'))`)
+ * and `<out>.safetensors` (Python: `safetensors.torch.load_file`).
  */
 import { parseArgs } from 'util';
 import { SingleBar } from 'cli-progress';
@@ -22,7 +23,7 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '64' },
     lr: { type: 'string', default: '0.002' },
     seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'fashion-mnist.safetensors' },
+    out: { type: 'string', default: 'fashion-mnist' },
   },
 });
 const epochs = Number(args.epochs);
@@ -102,9 +103,10 @@ const accuracy = evaluate();
 console.log(`test accuracy: ${accuracy.toFixed(4)}`);
 
 const sd = model.stateDict();
-torch.safetensors.saveFile(sd, args.out!, { format: 'pt' });
+torch.save(sd, `${args.out}.pt`);
+torch.safetensors.saveFile(sd, `${args.out}.safetensors`, { format: 'pt' });
 for (const t of Object.values(sd)) t.dispose();
-console.log(`weights saved to ${args.out} (safetensors, PyTorch state-dict keys)`);
+console.log(`weights saved to ${args.out}.pt (torch.save) and ${args.out}.safetensors, with PyTorch's state-dict keys`);
 
 optimizer.dispose();
 model.dispose();

@@ -16,6 +16,7 @@
 #include "handles.h"
 #include "indexing.h"
 #include "info.h"
+#include "serialization.h"
 #include "tensor_data.h"
 
 namespace torchnode {
@@ -74,6 +75,13 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::GeneratorInitialSeed>("generatorInitialSeed"),
         InstanceMethod<&Addon::GeneratorGetState>("generatorGetState"),
         InstanceMethod<&Addon::GeneratorSetState>("generatorSetState"),
+        InstanceMethod<&Addon::ZipOpenM>("zipOpen"),
+        InstanceMethod<&Addon::ZipRecordsM>("zipRecords"),
+        InstanceMethod<&Addon::ZipRecordBytesM>("zipRecordBytes"),
+        InstanceMethod<&Addon::ZipRecordTensorM>("zipRecordTensor"),
+        InstanceMethod<&Addon::ZipCloseM>("zipClose"),
+        InstanceMethod<&Addon::ZipWriteM>("zipWrite"),
+        InstanceMethod<&Addon::StorageInfoM>("storageInfo"),
     });
   }
 
@@ -114,6 +122,16 @@ class Addon : public Napi::Addon<Addon> {
     }
     return info.Env().Undefined();
   }
+
+  Napi::Value ZipOpenM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipOpen(info); }); }
+  Napi::Value ZipRecordsM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecords(info); }); }
+  Napi::Value ZipRecordBytesM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecordBytes(info); }); }
+  Napi::Value ZipRecordTensorM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return ZipRecordTensor(info, handles_); });
+  }
+  Napi::Value ZipCloseM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipClose(info); }); }
+  Napi::Value ZipWriteM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipWrite(info, handles_); }); }
+  Napi::Value StorageInfoM(const Napi::CallbackInfo& info) { return Run(info, [&] { return StorageInfo(info, handles_); }); }
 
   Napi::Value OpId(const Napi::CallbackInfo& info) {
     return Run(info, [&]() -> Napi::Value {

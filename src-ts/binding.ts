@@ -78,6 +78,15 @@ export interface Binding {
   generatorInitialSeed(g: number): number | bigint;
   generatorGetState(g: number): Handle;
   generatorSetState(g: number, state: Handle): void;
+  /** torch.save archives (src-cpp/serialization.h). The reader is an opaque native object. */
+  zipOpen(source: string | Uint8Array): unknown;
+  zipRecords(reader: unknown): string[];
+  zipRecordBytes(reader: unknown, name: string): Buffer;
+  zipRecordTensor(reader: unknown, name: string, dtype: number): Handle;
+  zipClose(reader: unknown): void;
+  zipWrite(path: string | null, names: string[], payloads: (Uint8Array | Handle)[]): Buffer | undefined;
+  /** [storage key, storage bytes, storage offset in elements] */
+  storageInfo(h: Handle): [number, number, number];
 }
 
 const root = path.join(__dirname, '..');

@@ -27,6 +27,8 @@ export * as optim from './optim';
 export * as datasets from './datasets';
 export * as safetensors from './serialization/safetensors';
 export * as npy from './serialization/npy';
+export { save, load } from './serialization/save';
+export type { Saveable, LoadOptions, MapLocation } from './serialization/save';
 import * as data from './utils/data';
 /** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
 export const utils = { data };

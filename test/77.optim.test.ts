@@ -51,9 +51,10 @@ describe('optimizers against Python', () => {
     const sd = opt.stateDict();
     const groups = sd.param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k]) => k in c.paramGroups[0])));
     expect(groups).toEqual(c.paramGroups.map((g) => ({ ...g, ...('betas' in g ? { betas: g.betas } : {}) })));
-    expect(Object.fromEntries(Object.entries(sd.state).map(([i, s]) => [i, Object.keys(s).sort()]))).toEqual(c.stateKeys);
+    const state = sd.state as Map<number, Record<string, unknown>>;
+    expect(Object.fromEntries([...state].map(([i, s]) => [String(i), Object.keys(s).sort()]))).toEqual(c.stateKeys);
     // Training allocates state once; nothing else stays behind.
-    const stateTensors = Object.values(sd.state).reduce((n, s) => n + Object.keys(s).length, 0);
+    const stateTensors = [...state.values()].reduce((n, s) => n + Object.keys(s).length, 0);
     expect(torch.memory().tensors - before).toBeLessThanOrEqual(stateTensors);
     opt.dispose();
     model.dispose();

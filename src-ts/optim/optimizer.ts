@@ -20,8 +20,13 @@ export interface ParamGroup {
 
 export type ParamsLike = Iterable<Tensor> | (Partial<ParamGroup> & { params: Iterable<Tensor> })[];
 
+/**
+ * PyTorch's layout. `state` is keyed by parameter index: a Map, because Python's keys are ints
+ * (torch.save writes them as ints, so Python's `optimizer.load_state_dict` finds them). Loading
+ * also takes a plain object with index strings as keys.
+ */
 export interface OptimizerStateDict {
-  state: Record<number, Record<string, Tensor | number>>;
+  state: Map<number, Record<string, Tensor | number>> | Record<number, Record<string, Tensor | number>>;
   param_groups: Record<string, unknown>[];
 }
 
@@ -85,13 +90,13 @@ export abstract class Optimizer {
       });
       return out;
     });
-    const state: OptimizerStateDict['state'] = {};
+    const state = new Map<number, Record<string, Tensor | number>>();
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i === undefined) continue;
-      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [keyOf(k), v]));
+      state.set(i, Object.fromEntries(Object.entries(s).map(([k, v]) => [keyOf(k), v])));
     }
-    return { state, param_groups: groups };
+    return { state: new Map([...state].sort((a, b) => a[0] - b[0])), param_groups: groups };
   }
 
   /** Loads a state dict (ours or Python's layout): hyperparameters and per-parameter state. */
@@ -111,7 +116,8 @@ export abstract class Optimizer {
     groups.forEach((g, i) => {
       for (const [k, v] of Object.entries(g)) if (k !== 'params') this.paramGroups[i][camelOf(k)] = v;
     });
-    for (const [idx, s] of Object.entries(sd.state)) {
+    const entries = sd.state instanceof Map ? [...sd.state] : Object.entries(sd.state);
+    for (const [idx, s] of entries) {
       const p = byIndex[Number(idx)];
       if (p === undefined) throw new TorchError(`optimizer state for parameter ${idx} has no parameter`);
       const copy: Record<string, Tensor | number> = {};
