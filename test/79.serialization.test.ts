@@ -142,7 +142,38 @@ describe('npy', () => {
     fs.rmSync(tmp, { recursive: true });
   });
 
+  it.each(['savez', 'savez_compressed'])('.npz: reads what numpy.%s writes, writes what NumPy reads', (how) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-npz-'));
+    const file = path.join(tmp, 'np.npz');
+    execFileSync(findPython(), [path.join(fixtures, 'make_npy.py'), how, file]);
+    torch.scope(() => {
+      const z = torch.npy.loadzFile(file);
+      expect(Object.keys(z)).toEqual(['w', 'idx', 'mask', 'big']);
+      expect(z.w.dtype).toBe('float32');
+      expect(z.w.toArray()).toEqual([[0, 0.5, 1], [1.5, 2, 2.5]]);
+      expect(z.idx.toArray()).toEqual([3, -1]);
+      expect(z.mask.toArray()).toEqual([true, false]);
+      expect(z.big.dtype).toBe('float64');
+      expect(z.big.toArray()).toEqual([0, 1, 2]);
+      const ours = path.join(tmp, 'ours.npz');
+      torch.npy.savezFile(ours, z, { compressed: how === 'savez_compressed' });
+      const read = JSON.parse(execFileSync(findPython(), [path.join(fixtures, 'make_npy.py'), 'readz', ours], { encoding: 'utf8' }));
+      expect(read).toEqual({
+        w: { dtype: 'float32', shape: [2, 3], values: [0, 0.5, 1, 1.5, 2, 2.5] },
+        idx: { dtype: 'int64', shape: [2], values: [3, -1] },
+        mask: { dtype: 'bool', shape: [2], values: [1, 0] },
+        big: { dtype: 'float64', shape: [3], values: [0, 1, 2] },
+      });
+      const back = torch.npy.loadz(torch.npy.savezCompressed(z));
+      for (const k of Object.keys(z)) expect(back[k].equal(z[k])).toBe(true);
+    });
+    fs.rmSync(tmp, { recursive: true });
+  });
+
   it('bad files are clear TorchErrors', () => {
+    expect(() => torch.npy.loadz(Buffer.from('not a zip'), 'x.npz')).toThrow(/x.npz: not a readable .npz \(zip\) archive/);
+    expect(() => torch.npy.loadzFile('/nonexistent.npz')).toThrow(/npz: cannot read \/nonexistent.npz/);
+    expect(() => torch.npy.savez({ a: 1 } as unknown as Record<string, torch.Tensor>)).toThrow(/'a' is not a Tensor/);
     expect(() => torch.npy.load(Buffer.from('not numpy at all'))).toThrow(/not a .npy file \(bad magic\)/);
     const good = fs.readFileSync(path.join(dir, 'f32_c.npy'));
     expect(() => torch.npy.load(good.subarray(0, good.length - 4), 'cut.npy')).toThrow(/cut.npy: truncated \(expected 48 bytes of data, found 44\)/);

@@ -3,8 +3,10 @@
  * the magic `\x93NUMPY`, a version, a header (a Python dict literal with `descr`, `fortran_order`
  * and `shape`) padded to 64 bytes, then the raw data. Reads versions 1-3, little- and big-endian,
  * C and Fortran order; writes version 1.0, little-endian, C order (what `numpy.save` writes).
+ * Also .npz archives (`savez`, `savezCompressed`, `loadz`), through fflate's zip.
  */
 import * as fs from 'fs';
+import { unzipSync, zipSync } from 'fflate';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
 import { tensorBytes, tensorFromBytes } from './bytes';
 import type { DType } from '../dtype';
@@ -101,4 +103,58 @@ export function loadFile(path: string): Tensor {
     throw new TorchError(`npy: cannot read ${path}: ${(e as Error).message}`);
   }
   return load(buf, path);
+}
+
+/**
+ * .npz: a zip archive of .npy files named `<key>.npy`, as `numpy.savez` (stored) and
+ * `numpy.savez_compressed` (deflated) write them. Returns the archive's bytes.
+ */
+export function savez(arrays: Record<string, Tensor>, options: { compressed?: boolean } = {}): Buffer {
+  if (arrays === null || typeof arrays !== 'object') throw new TorchTypeError('npz: expected an object of named tensors');
+  const files: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+  for (const [k, t] of Object.entries(arrays)) {
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`npz: '${k}' is not a Tensor`);
+    files[`${k}.npy`] = [save(t), { level: options.compressed === true ? 6 : 0 }];
+  }
+  return Buffer.from(zipSync(files));
+}
+
+/** `numpy.savez_compressed`: savez with deflate. */
+export function savezCompressed(arrays: Record<string, Tensor>): Buffer {
+  return savez(arrays, { compressed: true });
+}
+
+export function savezFile(path: string, arrays: Record<string, Tensor>, options: { compressed?: boolean } = {}): void {
+  fs.writeFileSync(path, savez(arrays, options));
+}
+
+/** Reads an .npz archive (stored or deflated): the arrays by name, without the `.npy` suffix. */
+export function loadz(buf: Uint8Array, source = '.npz data'): Record<string, Tensor> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(buf);
+  } catch (e) {
+    throw new TorchError(`${source}: not a readable .npz (zip) archive (${(e as Error).message})`);
+  }
+  const out: Record<string, Tensor> = {};
+  try {
+    for (const [name, bytes] of Object.entries(files)) {
+      if (!name.endsWith('.npy')) continue;
+      Object.defineProperty(out, name.slice(0, -4), { value: load(bytes, `${source}: ${name}`), enumerable: true, writable: true, configurable: true });
+    }
+  } catch (e) {
+    for (const t of Object.values(out)) t.dispose();
+    throw e;
+  }
+  return out;
+}
+
+export function loadzFile(path: string): Record<string, Tensor> {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    throw new TorchError(`npz: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return loadz(buf, path);
 }
