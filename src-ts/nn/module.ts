@@ -323,6 +323,38 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * A deep copy, as Python's `copy.deepcopy(module)`: new parameters and buffers holding the same
+   * values, the same settings, registrations and hooks; submodules copied likewise.
+   * (TransformerEncoder and TransformerDecoder clone their layer with it.)
+   */
+  deepCopy(): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    const field = (v: unknown): unknown => {
+      if (v instanceof Parameter) {
+        const data = v.clone(); // grad mode is off here: a plain copy
+        const p = new Parameter(data, v.requiresGrad);
+        data.dispose();
+        return p;
+      }
+      if (v instanceof Tensor) return v._h < 0 ? v : pin(v.clone());
+      if (v instanceof Module) return v.deepCopy();
+      if (Array.isArray(v)) return v.map(field);
+      return v;
+    };
+    noGrad(() => {
+      for (const [k, v] of Object.entries(this)) (copy as unknown as Record<string, unknown>)[k] = field(v);
+    });
+    const m = META.get(this);
+    if (m !== undefined) {
+      META.set(copy, {
+        buffers: new Set(m.buffers), nonPersistent: new Set(m.nonPersistent), names: new Map(m.names),
+        preHooks: new Map(m.preHooks), hooks: new Map(m.hooks),
+      });
+    }
+    return copy;
+  }
+
   /** Frees every parameter and buffer now (this module and its descendants). */
   dispose(): void {
     for (const mod of this.modules()) {

@@ -37,3 +37,60 @@ export class Embedding extends Module {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ''}`;
   }
 }
+
+export type BagMode = 'sum' | 'mean' | 'max';
+
+export interface EmbeddingBagOptions extends FactoryOptions {
+  mode?: BagMode;
+  includeLastOffset?: boolean;
+  paddingIdx?: number | null;
+  scaleGradByFreq?: boolean;
+}
+
+/**
+ * EmbeddingBag: sums, averages or takes the max of bags of embeddings without materializing them.
+ * `input` 2-D (B, N): B bags of N indices; or 1-D with `offsets` (the start of each bag).
+ */
+export class EmbeddingBag extends Module {
+  weight: Parameter;
+  readonly mode: BagMode;
+  readonly includeLastOffset: boolean;
+  readonly paddingIdx: number | null;
+  readonly scaleGradByFreq: boolean;
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingBagOptions = {}) {
+    super();
+    this.mode = options.mode ?? 'mean';
+    if (!['sum', 'mean', 'max'].includes(this.mode)) throw new ValueError(`mode has to be one of sum, mean or max, got ${String(this.mode)}`);
+    this.includeLastOffset = options.includeLastOffset ?? false;
+    this.scaleGradByFreq = options.scaleGradByFreq ?? false;
+    let p = options.paddingIdx ?? null;
+    if (p !== null) {
+      if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('padding_idx must be within num_embeddings');
+      if (p < 0) p += numEmbeddings;
+    }
+    this.paddingIdx = p;
+    this.weight = emptyParameter([numEmbeddings, embeddingDim], { dtype: options.dtype, device: options.device });
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    init.normal_(this.weight);
+    if (this.paddingIdx !== null) {
+      const row = this.weight.index(this.paddingIdx);
+      noGrad(() => row.fill_(0));
+      row.dispose();
+    }
+  }
+  forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return F.embeddingBag(input, this.weight, {
+      offsets, perSampleWeights, mode: this.mode, includeLastOffset: this.includeLastOffset, paddingIdx: this.paddingIdx, scaleGradByFreq: this.scaleGradByFreq,
+    });
+  }
+  extraRepr(): string {
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.scaleGradByFreq) s += ', scale_grad_by_freq=True';
+    s += `, mode=${this.mode}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    return s;
+  }
+}
+
