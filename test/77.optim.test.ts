@@ -21,7 +21,7 @@ interface OptimCase {
   paramGroups: Record<string, unknown>[];
   stateKeys: Record<string, string[]>;
 }
-const fixture: { optim: OptimCase[]; schedulers: { name: string; js: string; lrs: number[] }[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
+const fixture: { optim: OptimCase[]; schedulers: { name: string; js: string; optJs: string; metrics: number[] | null; lrs: number[]; momenta: (number | null)[] }[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
 const build = (e: Enc): torch.Tensor => torch.tensor(e.data, { dtype: e.dtype as torch.DType }).reshape(e.shape);
 
 describe('optimizers against Python', () => {
@@ -117,14 +117,47 @@ describe('optimizers against Python', () => {
 
   it.each(fixture.schedulers.map((c) => [c.name, c] as const))('scheduler %s gives Python\'s rates', (_n, c) => {
     const lin = new nn.Linear(1, 1);
-    const opt = new optim.SGD(lin.parameters(), { lr: 0.1 });
-    const s = new Function('lr', 'opt', `return ${c.js}`)(optim.lrScheduler, opt) as torch.optim.lrScheduler.LRScheduler;
+    const opt = new Function('optim', 'params', `return ${c.optJs}`)(optim, lin.parameters()) as torch.optim.Optimizer;
+    const s = new Function('lr', 'opt', `return ${c.js}`)(optim.lrScheduler, opt) as { step(m?: number): void };
     const lrs: number[] = [];
+    const momenta: (number | null)[] = [];
     for (let i = 0; i < 12; i++) {
-      lrs.push(opt.paramGroups[0].lr as number);
-      s.step();
+      const g = opt.paramGroups[0];
+      lrs.push(g.lr as number);
+      momenta.push(Array.isArray(g.betas) ? g.betas[0] : ((g.momentum as number | undefined) ?? null));
+      if (c.metrics === null) s.step();
+      else s.step(c.metrics[i]);
     }
-    lrs.forEach((v, i) => expect(Math.abs(v - c.lrs[i])).toBeLessThanOrEqual(1e-15 + 1e-12 * Math.abs(c.lrs[i])));
+    const close = (v: number | null, e: number | null) => (v === null || e === null ? v === e : Math.abs(v - e) <= 1e-15 + 1e-12 * Math.abs(e));
+    lrs.forEach((v, i) => expect([i, v, close(v, c.lrs[i])]).toEqual([i, v, true]));
+    momenta.forEach((v, i) => expect([i, v, close(v, c.momenta[i])]).toEqual([i, v, true]));
+    opt.dispose();
+    lin.dispose();
+  });
+
+  it('scheduler bad arguments', () => {
+    const lin = new nn.Linear(2, 1);
+    const sgd = new optim.SGD(lin.parameters(), { lr: 0.1 });
+    const lr = optim.lrScheduler;
+    expect(() => new lr.OneCycleLR(sgd, 1)).toThrow(/You must define either total_steps OR \(epochs AND steps_per_epoch\)/);
+    expect(() => new lr.OneCycleLR(sgd, 1, { totalSteps: 0 })).toThrow(/Expected positive integer total_steps, but got 0/);
+    expect(() => new lr.OneCycleLR(sgd, 1, { totalSteps: 5, pctStart: 2 })).toThrow(/Expected float between 0 and 1 pct_start/);
+    const one = new lr.OneCycleLR(sgd, 1, { totalSteps: 2 });
+    one.step();
+    one.step();
+    expect(() => one.step()).toThrow(/Tried to step 4 times. The specified number of total steps is 2/);
+    const other = new optim.SGD([new nn.Parameter(torch.ones(1))], { lr: 0.1 });
+    expect(() => new lr.SequentialLR(sgd, [new lr.ExponentialLR(other, 0.5)], [])).toThrow(/expects all schedulers to belong to the same optimizer/);
+    expect(() => new lr.SequentialLR(sgd, [new lr.ExponentialLR(sgd, 0.5)], [2])).toThrow(/one more than the number of milestone points/);
+    expect(() => new lr.ReduceLROnPlateau(sgd, { factor: 1 })).toThrow(/Factor should be < 1.0./);
+    expect(() => new lr.ReduceLROnPlateau(sgd, { mode: 'avg' as never })).toThrow(/mode avg is unknown!/);
+    const plateau = new lr.ReduceLROnPlateau(sgd, { patience: 0 });
+    plateau.step(torch.tensor(2.0));
+    plateau.step(torch.tensor(3.0));
+    expect(plateau.getLastLr()[0]).toBeCloseTo(sgd.paramGroups[0].lr as number);
+    expect(() => plateau.step('low' as never)).toThrow(/metric must be a number or a tensor/);
+    sgd.dispose();
+    other.dispose();
     lin.dispose();
   });
 

@@ -3,7 +3,8 @@
  * per batch, for per-step schedules) after `optimizer.step()`, as in PyTorch. Each computes the
  * next rate from the current one with PyTorch's formulas, so the rates match Python's.
  */
-import { ValueError } from '../errors';
+import { TypeError as TorchTypeError, ValueError } from '../errors';
+import { Tensor } from '../tensor';
 import type { Optimizer } from './optimizer';
 
 export abstract class LRScheduler {
@@ -25,15 +26,32 @@ export abstract class LRScheduler {
   /** The rates for `lastEpoch`, from the groups' current rates (PyTorch's `get_lr`). */
   protected abstract getLr(): number[];
 
+  /** The rates for `lastEpoch` from the base rates alone, where a closed form exists. */
+  protected closedFormLr(): number[] | undefined {
+    return undefined;
+  }
+
   protected get groupLrs(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr as number);
   }
 
-  /** Advances one epoch and sets each group's lr. */
-  step(): void {
-    this.lastEpoch += 1;
-    this.lastLrs = this.getLr();
+  /**
+   * Advances one epoch and sets each group's lr. With `epoch` (deprecated in PyTorch, used by
+   * SequentialLR), jumps to that epoch, using the closed form where the scheduler has one.
+   */
+  step(epoch?: number): void {
+    if (epoch === undefined) {
+      this.lastEpoch += 1;
+      this.lastLrs = this.getLr();
+    } else {
+      this.lastEpoch = epoch;
+      this.lastLrs = this.closedFormLr() ?? this.getLr();
+    }
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = this.lastLrs[i]));
+  }
+
+  protected setLastLrs(lrs: number[]): void {
+    this.lastLrs = [...lrs];
   }
 
   /** The learning rates set by the last step. */
@@ -61,6 +79,9 @@ export class StepLR extends LRScheduler {
     if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.groupLrs;
     return this.groupLrs.map((lr) => lr * (this.options.gamma ?? 0.1));
   }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * (this.options.gamma ?? 0.1) ** Math.floor(this.lastEpoch / this.stepSize));
+  }
 }
 
 /** Multiplies the learning rate by `gamma` at each milestone epoch. */
@@ -76,6 +97,10 @@ export class MultiStepLR extends LRScheduler {
     if (n === undefined) return this.groupLrs;
     return this.groupLrs.map((lr) => lr * (this.options.gamma ?? 0.1) ** n);
   }
+  protected closedFormLr(): number[] {
+    const passed = [...this.milestones].sort((a, b) => a - b).filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((lr) => lr * (this.options.gamma ?? 0.1) ** passed);
+  }
 }
 
 /** Multiplies the learning rate by `gamma` every epoch. */
@@ -87,6 +112,9 @@ export class ExponentialLR extends LRScheduler {
   protected getLr(): number[] {
     if (this.lastEpoch === 0) return this.groupLrs;
     return this.groupLrs.map((lr) => lr * this.gamma);
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
   }
 }
 
@@ -105,6 +133,10 @@ export class CosineAnnealingLR extends LRScheduler {
       return this.groupLrs.map((lr, i) => lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     }
     return this.groupLrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin);
+  }
+  protected closedFormLr(): number[] {
+    const etaMin = this.options.etaMin ?? 0;
+    return this.baseLrs.map((lr) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2);
   }
 }
 
@@ -128,5 +160,266 @@ export class LinearLR extends LRScheduler {
     if (e > this.totalIters) return this.groupLrs;
     const d = this.endFactor - this.startFactor;
     return this.groupLrs.map((lr) => lr * (1.0 + d / (this.totalIters * this.startFactor + (e - 1) * d)));
+  }
+  protected closedFormLr(): number[] {
+    const f = this.startFactor + ((this.endFactor - this.startFactor) * Math.min(this.totalIters, this.lastEpoch)) / this.totalIters;
+    return this.baseLrs.map((lr) => lr * f);
+  }
+}
+
+export interface OneCycleOptions {
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  pctStart?: number;
+  annealStrategy?: 'cos' | 'linear';
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
+  lastEpoch?: number;
+}
+
+interface Phase {
+  endStep: number;
+  startLr: string;
+  endLr: string;
+  startMomentum: string;
+  endMomentum: string;
+}
+
+function perGroup(optimizer: Optimizer, name: string, v: number | number[]): number[] {
+  if (Array.isArray(v)) {
+    if (v.length !== optimizer.paramGroups.length) throw new ValueError(`expected ${optimizer.paramGroups.length} values for ${name}, got ${v.length}`);
+    return v;
+  }
+  return optimizer.paramGroups.map(() => v);
+}
+
+/**
+ * The 1cycle policy (call `step()` after every batch): the rate rises from maxLr/divFactor to
+ * maxLr over `pctStart` of the steps, then anneals to initialLr/finalDivFactor; momentum (SGD's
+ * `momentum`, Adam's first beta) cycles the opposite way between maxMomentum and baseMomentum.
+ */
+export class OneCycleLR extends LRScheduler {
+  readonly totalSteps: number;
+  private readonly phases: Phase[];
+  private readonly anneal: (start: number, end: number, pct: number) => number;
+  private readonly cycleMomentum: boolean;
+  private readonly useBeta1: boolean;
+
+  constructor(optimizer: Optimizer, maxLr: number | number[], options: OneCycleOptions = {}) {
+    let total: number;
+    if (options.totalSteps !== undefined) {
+      if (!Number.isInteger(options.totalSteps) || options.totalSteps <= 0) throw new ValueError(`Expected positive integer total_steps, but got ${options.totalSteps}`);
+      total = options.totalSteps;
+    } else if (options.epochs !== undefined && options.stepsPerEpoch !== undefined) {
+      if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new ValueError(`Expected positive integer epochs, but got ${options.epochs}`);
+      if (!Number.isInteger(options.stepsPerEpoch) || options.stepsPerEpoch <= 0) throw new ValueError(`Expected positive integer steps_per_epoch, but got ${options.stepsPerEpoch}`);
+      total = options.epochs * options.stepsPerEpoch;
+    } else {
+      throw new ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)');
+    }
+    const pct = options.pctStart ?? 0.3;
+    if (!(pct >= 0 && pct <= 1)) throw new ValueError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
+    const strategy = options.annealStrategy ?? 'cos';
+    if (strategy !== 'cos' && strategy !== 'linear') throw new ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(strategy)}`);
+    const lastEpoch = options.lastEpoch ?? -1;
+    const maxLrs = perGroup(optimizer, 'max_lr', maxLr);
+    const div = options.divFactor ?? 25;
+    const finalDiv = options.finalDivFactor ?? 1e4;
+    if (lastEpoch === -1) {
+      optimizer.paramGroups.forEach((g, i) => {
+        g.initialLr = maxLrs[i] / div;
+        g.maxLr = maxLrs[i];
+        g.minLr = (g.initialLr as number) / finalDiv;
+      });
+    }
+    const cycle = options.cycleMomentum ?? true;
+    const hasBetas = 'betas' in optimizer.defaults;
+    if (cycle) {
+      if (!('momentum' in optimizer.defaults) && !hasBetas) throw new ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
+      const maxM = perGroup(optimizer, 'max_momentum', options.maxMomentum ?? 0.95);
+      const baseM = perGroup(optimizer, 'base_momentum', options.baseMomentum ?? 0.85);
+      if (lastEpoch === -1) {
+        optimizer.paramGroups.forEach((g, i) => {
+          if (hasBetas) g.betas = [maxM[i], ...(g.betas as number[]).slice(1)];
+          else g.momentum = maxM[i];
+          g.maxMomentum = maxM[i];
+          g.baseMomentum = baseM[i];
+        });
+      }
+    }
+    super(optimizer, lastEpoch);
+    this.totalSteps = total;
+    this.phases = options.threePhase
+      ? [
+          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
+          { endStep: 2 * pct * total - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+          { endStep: total - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+        ]
+      : [
+          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
+          { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+        ];
+    this.anneal = strategy === 'cos'
+      ? (start, end, p) => end + ((start - end) / 2.0) * (Math.cos(Math.PI * p) + 1)
+      : (start, end, p) => (end - start) * p + start;
+    this.cycleMomentum = cycle;
+    this.useBeta1 = hasBetas;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const stepNum = this.lastEpoch;
+    if (stepNum > this.totalSteps) throw new ValueError(`Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
+    return this.optimizer.paramGroups.map((g) => {
+      let start = 0;
+      let lr = 0;
+      for (let i = 0; i < this.phases.length; i++) {
+        const ph = this.phases[i];
+        if (stepNum <= ph.endStep || i === this.phases.length - 1) {
+          const pct = (stepNum - start) / (ph.endStep - start);
+          lr = this.anneal(g[ph.startLr] as number, g[ph.endLr] as number, pct);
+          if (this.cycleMomentum) {
+            const m = this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct);
+            if (this.useBeta1) g.betas = [m, ...(g.betas as number[]).slice(1)];
+            else g.momentum = m;
+          }
+          break;
+        }
+        start = ph.endStep;
+      }
+      return lr;
+    });
+  }
+}
+
+/**
+ * Runs schedulers one after another: `schedulers[i]` from `milestones[i - 1]` on (each restarts
+ * from epoch 0 when its turn comes).
+ */
+export class SequentialLR extends LRScheduler {
+  private readonly schedulers: LRScheduler[];
+  private readonly milestones: number[];
+
+  constructor(optimizer: Optimizer, schedulers: LRScheduler[], milestones: number[], options: { lastEpoch?: number } = {}) {
+    schedulers.forEach((s, i) => {
+      if (!(s instanceof LRScheduler)) throw new TorchTypeError(`SequentialLR: schedulers[${i}] is not a learning-rate scheduler`);
+      if (s.optimizer !== optimizer) {
+        throw new ValueError(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
+      }
+    });
+    if (milestones.length !== schedulers.length - 1) {
+      throw new ValueError(`Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be equal to ${milestones.length}`);
+    }
+    super(optimizer, options.lastEpoch ?? -1);
+    this.schedulers = schedulers;
+    this.milestones = milestones;
+    this.lastEpoch = (options.lastEpoch ?? -1) + 1;
+    // Back to the initial rates, and undo the first step each scheduler took when it was made.
+    for (const g of optimizer.paramGroups) g.lr = g.initialLr;
+    for (const s of schedulers) s.lastEpoch -= 1;
+    schedulers[0].step();
+    this.setLastLrs(schedulers[0].getLastLr());
+  }
+
+  protected getLr(): number[] {
+    return this.groupLrs;
+  }
+
+  step(): void {
+    this.lastEpoch += 1;
+    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const s = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.step(0);
+    else s.step();
+    this.setLastLrs(s.getLastLr());
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  mode?: 'min' | 'max';
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: 'rel' | 'abs';
+  cooldown?: number;
+  minLr?: number | number[];
+  eps?: number;
+}
+
+/**
+ * Cuts the rate by `factor` when a metric stops improving for `patience` epochs:
+ * `scheduler.step(valLoss)` once per epoch.
+ */
+export class ReduceLROnPlateau {
+  readonly mode: 'min' | 'max';
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: 'rel' | 'abs';
+  readonly cooldown: number;
+  readonly minLrs: number[];
+  readonly eps: number;
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+  lastEpoch = 0;
+  private lastLrs: number[];
+
+  constructor(readonly optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
+    this.factor = options.factor ?? 0.1;
+    if (this.factor >= 1.0) throw new ValueError('Factor should be < 1.0.');
+    this.mode = options.mode ?? 'min';
+    if (this.mode !== 'min' && this.mode !== 'max') throw new ValueError(`mode ${String(this.mode)} is unknown!`);
+    this.thresholdMode = options.thresholdMode ?? 'rel';
+    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw new ValueError(`threshold mode ${String(this.thresholdMode)} is unknown!`);
+    this.patience = options.patience ?? 10;
+    this.threshold = options.threshold ?? 1e-4;
+    this.cooldown = options.cooldown ?? 0;
+    this.minLrs = perGroup(optimizer, 'min_lr', options.minLr ?? 0);
+    this.eps = options.eps ?? 1e-8;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.lastLrs = optimizer.paramGroups.map((g) => g.lr as number);
+  }
+
+  /** Records this epoch's metric (a number or a one-element tensor) and cuts the rate if it stalled. */
+  step(metric: number | Tensor): void {
+    const current = metric instanceof Tensor ? Number(metric.item()) : metric;
+    if (typeof current !== 'number') throw new TorchTypeError(`ReduceLROnPlateau.step(): metric must be a number or a tensor, got ${typeof metric}`);
+    this.lastEpoch += 1;
+    if (this.isBetter(current)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs += 1;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const old = g.lr as number;
+        const next = Math.max(old * this.factor, this.minLrs[i]);
+        if (old - next > this.eps) g.lr = next;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr as number);
+  }
+
+  private isBetter(a: number): boolean {
+    const b = this.best;
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < b * (1 - this.threshold) : a < b - this.threshold;
+    return this.thresholdMode === 'rel' ? a > b * (this.threshold + 1) : a > b + this.threshold;
+  }
+
+  getLastLr(): number[] {
+    return [...this.lastLrs];
   }
 }
