@@ -16,6 +16,7 @@
 #include "handles.h"
 #include "indexing.h"
 #include "info.h"
+#include "js_autograd.h"
 #include "serialization.h"
 #include "tensor_data.h"
 
@@ -75,6 +76,12 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::GeneratorInitialSeed>("generatorInitialSeed"),
         InstanceMethod<&Addon::GeneratorGetState>("generatorGetState"),
         InstanceMethod<&Addon::GeneratorSetState>("generatorSetState"),
+        InstanceMethod<&Addon::AutogradInitM>("autogradInit"),
+        InstanceMethod<&Addon::AutogradStashM>("autogradStash"),
+        InstanceMethod<&Addon::FunctionApplyM>("functionApply"),
+        InstanceMethod<&Addon::RegisterHookM>("registerHook"),
+        InstanceMethod<&Addon::RemoveHookM>("removeHook"),
+        InstanceMethod<&Addon::AutogradReleasedM>("autogradReleased"),
         InstanceMethod<&Addon::ZipOpenM>("zipOpen"),
         InstanceMethod<&Addon::ZipRecordsM>("zipRecords"),
         InstanceMethod<&Addon::ZipRecordBytesM>("zipRecordBytes"),
@@ -89,6 +96,7 @@ class Addon : public Napi::Addon<Addon> {
   HandleTable handles_;
   ErrorClasses errors_;
   OpRegistry ops_;
+  JsAutograd js_;
 
   template <typename F>
   Napi::Value Run(const Napi::CallbackInfo& info, F&& fn) {
@@ -122,6 +130,28 @@ class Addon : public Napi::Addon<Addon> {
     }
     return info.Env().Undefined();
   }
+
+  Napi::Value AutogradInitM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] {
+      AutogradInit(info, js_, handles_);
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value AutogradStashM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] {
+      AutogradStash(info, js_);
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value FunctionApplyM(const Napi::CallbackInfo& info) { return Run(info, [&] { return FunctionApply(info, js_); }); }
+  Napi::Value RegisterHookM(const Napi::CallbackInfo& info) { return Run(info, [&] { return RegisterHook(info, js_); }); }
+  Napi::Value RemoveHookM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] {
+      RemoveHook(info, js_);
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value AutogradReleasedM(const Napi::CallbackInfo& info) { return Run(info, [&] { return AutogradReleased(info, js_); }); }
 
   Napi::Value ZipOpenM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipOpen(info); }); }
   Napi::Value ZipRecordsM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecords(info); }); }
@@ -239,6 +269,8 @@ class Addon : public Napi::Addon<Addon> {
     return Run(info, [&]() -> Napi::Value {
       const auto& fn = Tensor(info, 0, "grad_fn").grad_fn();
       if (!fn) return info.Env().Null();
+      std::string js = JsFunctionName(*fn);
+      if (!js.empty()) return Napi::String::New(info.Env(), js);
       std::string name = fn->name();
       auto pos = name.rfind("::");
       return Napi::String::New(info.Env(), pos == std::string::npos ? name : name.substr(pos + 2));

@@ -78,6 +78,13 @@ export interface Binding {
   generatorInitialSeed(g: number): number | bigint;
   generatorGetState(g: number): Handle;
   generatorSetState(g: number, state: Handle): void;
+  /** Autograd calling JS (src-cpp/js_autograd.h): the dispatcher, results a callback hands back. */
+  autogradInit(dispatch: (kind: 'forward' | 'backward' | 'hook', id: number, a?: (Handle | null)[], b?: Handle[]) => void): void;
+  autogradStash(...lists: (Handle | null)[][]): void;
+  functionApply(id: number, name: string, inputs: Handle[]): (Handle | null)[];
+  registerHook(h: Handle, id: number): number;
+  removeHook(h: Handle, pos: number): void;
+  autogradReleased(): number[];
   /** torch.save archives (src-cpp/serialization.h). The reader is an opaque native object. */
   zipOpen(source: string | Uint8Array): unknown;
   zipRecords(reader: unknown): string[];

@@ -32,7 +32,8 @@ export type { Saveable, LoadOptions, MapLocation } from './serialization/save';
 import * as data from './utils/data';
 /** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
 export const utils = { data };
-export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard, autograd } from './autograd';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard } from './autograd';
+export * as autograd from './autograd_api';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';
 export { tensordot, unique, uniqueConsecutive, numel } from './functional';
