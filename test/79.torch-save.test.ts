@@ -240,7 +240,9 @@ describe('torch.load refuses what is not data', () => {
     expect(() => torch.load(cut)).toThrow(new RegExp(`'${cut}' is not a readable PyTorch archive`));
     expect(() => torch.load(path.join(tmp, 'missing.pt'))).toThrow(/cannot open '.*missing.pt': no such file/);
     expect(() => torch.load(Buffer.from('hello'))).toThrow(/not a PyTorch file/);
-    expect(() => torch.load(pt('script.pt'))).toThrow(/is a TorchScript module, not a torch.save file: load it with torch.jit.load/);
+    const scripted = path.join(tmp, 'script.pt');
+    python('script', scripted);
+    expect(() => torch.load(scripted)).toThrow(/is a TorchScript module, not a torch.save file: load it with torch.jit.load/);
     const legacy = path.join(tmp, 'legacy.pt');
     python('legacy', legacy);
     expect(() => torch.load(legacy)).toThrow(/legacy \(pre-1.6\) format/);
