@@ -8,9 +8,10 @@ say() { printf '[setup] %s\n' "$*"; }
 
 # libtorch-dev: LibTorch itself. libopenblas0-pthread: without it Debian's LibTorch runs the
 # reference BLAS (32x slower matmul, measured). python3-torch: the same LibTorch for Python, the
-# reference that test fixtures and benchmarks compare against. dataset-fashion-mnist: the training
+# reference that test fixtures and benchmarks compare against (python3-torchvision: resnet18 for the
+# TorchScript tests and benchmarks). dataset-fashion-mnist: the training
 # example's data (and a dataset test). cmake/g++/make: the build.
-PKGS=(libtorch-dev libopenblas0-pthread python3-torch dataset-fashion-mnist cmake g++ make)
+PKGS=(libtorch-dev libopenblas0-pthread python3-torch python3-torchvision dataset-fashion-mnist cmake g++ make)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

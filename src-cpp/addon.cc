@@ -16,6 +16,7 @@
 #include "handles.h"
 #include "indexing.h"
 #include "info.h"
+#include "jit.h"
 #include "js_autograd.h"
 #include "serialization.h"
 #include "tensor_data.h"
@@ -82,6 +83,23 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::RegisterHookM>("registerHook"),
         InstanceMethod<&Addon::RemoveHookM>("removeHook"),
         InstanceMethod<&Addon::AutogradReleasedM>("autogradReleased"),
+        InstanceMethod<&Addon::JitInitM>("jitInit"),
+        InstanceMethod<&Addon::JitLoadM>("jitLoad"),
+        InstanceMethod<&Addon::JitLoadAsyncM>("jitLoadAsync"),
+        InstanceMethod<&Addon::JitCallM>("jitCall"),
+        InstanceMethod<&Addon::JitCallAsyncM>("jitCallAsync"),
+        InstanceMethod<&Addon::JitMethodsM>("jitMethods"),
+        InstanceMethod<&Addon::JitNamedM>("jitNamed"),
+        InstanceMethod<&Addon::JitAttrM>("jitAttr"),
+        InstanceMethod<&Addon::JitSetAttrM>("jitSetAttr"),
+        InstanceMethod<&Addon::JitAttrNamesM>("jitAttrNames"),
+        InstanceMethod<&Addon::JitTrainM>("jitTrain"),
+        InstanceMethod<&Addon::JitToM>("jitTo"),
+        InstanceMethod<&Addon::JitSaveM>("jitSave"),
+        InstanceMethod<&Addon::JitFreezeM>("jitFreeze"),
+        InstanceMethod<&Addon::JitOptimizeForInferenceM>("jitOptimizeForInference"),
+        InstanceMethod<&Addon::JitCompileM>("jitCompile"),
+        InstanceMethod<&Addon::JitDisposeM>("jitDispose"),
         InstanceMethod<&Addon::ZipOpenM>("zipOpen"),
         InstanceMethod<&Addon::ZipRecordsM>("zipRecords"),
         InstanceMethod<&Addon::ZipRecordBytesM>("zipRecordBytes"),
@@ -97,6 +115,7 @@ class Addon : public Napi::Addon<Addon> {
   ErrorClasses errors_;
   OpRegistry ops_;
   JsAutograd js_;
+  JitContext jit_;
 
   template <typename F>
   Napi::Value Run(const Napi::CallbackInfo& info, F&& fn) {
@@ -152,6 +171,29 @@ class Addon : public Napi::Addon<Addon> {
     });
   }
   Napi::Value AutogradReleasedM(const Napi::CallbackInfo& info) { return Run(info, [&] { return AutogradReleased(info, js_); }); }
+
+  Napi::Value JitInitM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] {
+      JitInit(info, jit_, handles_, errors_);
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value JitLoadM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitLoad(info, jit_); }); }
+  Napi::Value JitLoadAsyncM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitLoadAsync(info, jit_); }); }
+  Napi::Value JitCallM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitCall(info, jit_); }); }
+  Napi::Value JitCallAsyncM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitCallAsync(info, jit_); }); }
+  Napi::Value JitMethodsM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitMethods(info, jit_); }); }
+  Napi::Value JitNamedM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitNamed(info, jit_); }); }
+  Napi::Value JitAttrM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitAttr(info, jit_); }); }
+  Napi::Value JitSetAttrM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitSetAttr(info, jit_); }); }
+  Napi::Value JitAttrNamesM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitAttrNames(info, jit_); }); }
+  Napi::Value JitTrainM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTrain(info, jit_); }); }
+  Napi::Value JitToM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTo(info, jit_); }); }
+  Napi::Value JitSaveM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitSave(info, jit_); }); }
+  Napi::Value JitFreezeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitFreeze(info, jit_); }); }
+  Napi::Value JitOptimizeForInferenceM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitOptimizeForInference(info, jit_); }); }
+  Napi::Value JitCompileM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitCompile(info, jit_); }); }
+  Napi::Value JitDisposeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitDispose(info, jit_); }); }
 
   Napi::Value ZipOpenM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipOpen(info); }); }
   Napi::Value ZipRecordsM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecords(info); }); }

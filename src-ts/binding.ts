@@ -85,6 +85,24 @@ export interface Binding {
   registerHook(h: Handle, id: number): number;
   removeHook(h: Handle, pos: number): void;
   autogradReleased(): number[];
+  /** TorchScript (src-cpp/jit.h). Modules and units are opaque native objects. */
+  jitInit(wrapTensor: (h: Handle) => unknown, wrapModule: (m: unknown) => unknown, makeMap: (entries: [unknown, unknown][]) => Map<unknown, unknown>): void;
+  jitLoad(source: string | Uint8Array, device: string | null): unknown;
+  jitLoadAsync(source: string | Uint8Array, device: string | null): Promise<unknown>;
+  jitCall(target: unknown, name: string, args: unknown[]): unknown;
+  jitCallAsync(target: unknown, name: string, args: unknown[]): Promise<unknown>;
+  jitMethods(target: unknown): [string, string][];
+  jitNamed(module: unknown, kind: 'parameters' | 'buffers' | 'children', recurse: boolean): [string, unknown][];
+  jitAttr(module: unknown, name: string): unknown;
+  jitSetAttr(module: unknown, name: string, value: unknown): void;
+  jitAttrNames(module: unknown): string[];
+  jitTrain(module: unknown, mode?: boolean): boolean;
+  jitTo(module: unknown, device: string | null, dtype: number | null): void;
+  jitSave(module: unknown, path: string | null): Buffer | undefined;
+  jitFreeze(module: unknown, preservedAttrs: string[] | null): unknown;
+  jitOptimizeForInference(module: unknown): unknown;
+  jitCompile(source: string): unknown;
+  jitDispose(module: unknown): void;
   /** torch.save archives (src-cpp/serialization.h). The reader is an opaque native object. */
   zipOpen(source: string | Uint8Array): unknown;
   zipRecords(reader: unknown): string[];

@@ -34,6 +34,7 @@ import * as data from './utils/data';
 export const utils = { data };
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard } from './autograd';
 export * as autograd from './autograd_api';
+export * as jit from './jit';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';
 export { tensordot, unique, uniqueConsecutive, numel } from './functional';
