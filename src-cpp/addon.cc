@@ -100,6 +100,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::JitOptimizeForInferenceM>("jitOptimizeForInference"),
         InstanceMethod<&Addon::JitCompileM>("jitCompile"),
         InstanceMethod<&Addon::JitDisposeM>("jitDispose"),
+        InstanceMethod<&Addon::JitTypeNameM>("jitTypeName"),
         InstanceMethod<&Addon::ZipOpenM>("zipOpen"),
         InstanceMethod<&Addon::ZipRecordsM>("zipRecords"),
         InstanceMethod<&Addon::ZipRecordBytesM>("zipRecordBytes"),
@@ -193,6 +194,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value JitFreezeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitFreeze(info, jit_); }); }
   Napi::Value JitOptimizeForInferenceM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitOptimizeForInference(info, jit_); }); }
   Napi::Value JitCompileM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitCompile(info, jit_); }); }
+  Napi::Value JitTypeNameM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTypeName(info, jit_); }); }
   Napi::Value JitDisposeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitDispose(info, jit_); }); }
 
   Napi::Value ZipOpenM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipOpen(info); }); }

@@ -354,6 +354,11 @@ Napi::Value JitCompile(const Napi::CallbackInfo& info, JitContext&) {
   return Napi::External<UnitHolder>::New(info.Env(), h, [](Napi::Env, UnitHolder* p) { delete p; });
 }
 
+Napi::Value JitTypeName(const Napi::CallbackInfo& info, JitContext&) {
+  const auto& name = ModuleArg(info[0]).type()->name();
+  return Napi::String::New(info.Env(), name ? name->qualifiedName() : "");
+}
+
 Napi::Value JitDispose(const Napi::CallbackInfo& info, JitContext&) {
   if (info[0].IsExternal()) info[0].As<Napi::External<ModuleHolder>>().Data()->module.reset();
   return info.Env().Undefined();

@@ -55,6 +55,8 @@ Napi::Value JitFreeze(const Napi::CallbackInfo& info, JitContext& jit);
 Napi::Value JitOptimizeForInference(const Napi::CallbackInfo& info, JitContext& jit);
 // jitCompile(source) -> unit
 Napi::Value JitCompile(const Napi::CallbackInfo& info, JitContext& jit);
+// jitTypeName(module) -> the TorchScript class name (`__torch__.torchvision.models.resnet.ResNet`)
+Napi::Value JitTypeName(const Napi::CallbackInfo& info, JitContext& jit);
 // jitDispose(module)
 Napi::Value JitDispose(const Napi::CallbackInfo& info, JitContext& jit);
 

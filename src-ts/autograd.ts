@@ -19,7 +19,8 @@ function withGradMode<T>(enabled: boolean, fn: () => T, name: string): T {
   const before = binding.gradEnabled(enabled);
   try {
     const r = fn();
-    if (r instanceof Promise) throw new TorchTypeError(`${name}(): the function returned a promise; pass a synchronous function`);
+    // A thenable, not `instanceof Promise`: native promises may come from another realm.
+    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') throw new TorchTypeError(`${name}(): the function returned a promise; pass a synchronous function`);
     return r;
   } finally {
     binding.gradEnabled(before);

@@ -103,6 +103,7 @@ export interface Binding {
   jitOptimizeForInference(module: unknown): unknown;
   jitCompile(source: string): unknown;
   jitDispose(module: unknown): void;
+  jitTypeName(module: unknown): string;
   /** torch.save archives (src-cpp/serialization.h). The reader is an opaque native object. */
   zipOpen(source: string | Uint8Array): unknown;
   zipRecords(reader: unknown): string[];

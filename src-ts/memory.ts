@@ -165,10 +165,10 @@ export function scope<T>(fn: () => T): T {
     throw e;
   }
   current = saved;
-  if (result instanceof Promise) {
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
     // A plain function that returned a promise: free when it settles. Only an `async` function
     // carries the scope into code after its awaits (documented on scope()).
-    return result.then(
+    return (result as unknown as Promise<unknown>).then(
       (v) => (close(s, v), v),
       (e) => {
         close(s, undefined);

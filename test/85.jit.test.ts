@@ -232,7 +232,9 @@ describe('async TorchScript', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     const started = Date.now();
-    const pending = torch.noGrad(() => m.forwardAsync(x));
+    const guard = torch.noGradGuard(); // the call runs in the grad mode in force when it starts
+    const pending = m.forwardAsync(x);
+    guard.dispose();
     x.dispose(); // the call holds its own reference
     const out = (await pending) as torch.Tensor;
     const took = Date.now() - started;

@@ -36,7 +36,8 @@ export class ScriptModule {
   }
   /**
    * Runs `forward` on a worker thread (libuv's pool), leaving the event loop free. The inputs
-   * stay alive until it finishes, even if the caller disposes them meanwhile.
+   * stay alive until it finishes, even if the caller disposes them meanwhile. It runs in the
+   * grad mode in force when it is called (`using _ = torch.noGradGuard()` for inference).
    */
   forwardAsync(...args: unknown[]): Promise<unknown> {
     return this.callMethodAsync('forward', ...args);
@@ -96,6 +97,11 @@ export class ScriptModule {
   setAttr(name: string, value: unknown): void {
     binding.jitSetAttr(this._m, name, value);
   }
+  /** The TorchScript class name, without `__torch__.` (`torchvision.models.resnet.ResNet`). */
+  get typeName(): string {
+    return binding.jitTypeName(this._m).replace(/^__torch__\./, '').replace(/___torch_mangle_\d+\./g, '');
+  }
+
   /** Names of the module's attributes (parameters, buffers, submodules and others). */
   attributeNames(): string[] {
     return binding.jitAttrNames(this._m);
