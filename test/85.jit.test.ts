@@ -207,6 +207,7 @@ def scale(x: Tensor, k: float = 2.0) -> Tensor:
     fs.writeFileSync(cut, bytes.subarray(0, bytes.length >> 1));
     expect(() => torch.jit.load(cut)).toThrow(new RegExp(`cannot load '${cut}'.*truncated or damaged`));
     expect(() => torch.jit.load(Buffer.from('not a model'))).toThrow(/cannot load the buffer/);
+    expect(() => torch.jit.load(model('unknown_op.pt'))).toThrow(/cannot load '.*unknown_op.pt': .*frobnicate_v9.*the model uses an op LibTorch \d+\.\d+\.\d+ does not have/);
     expect(() => torch.jit.load(42 as never)).toThrow(torch.TypeError);
   });
 });

@@ -46,7 +46,7 @@ function source(f: unknown): { src: string | Uint8Array; name: string } {
 // LibTorch's reasons, with the file named and a hint where one helps.
 function explain(e: unknown, name: string): never {
   if (!(e instanceof TorchError)) throw e;
-  const first = e.message.split('\n')[0];
+  const first = e.message.split('\n').find((l) => l.trim() !== '') ?? e.message;
   let hint = '';
   if (/constants\.pkl|file not found|failed locating file/i.test(first)) {
     hint = ' (not a TorchScript archive; if it was written by torch.save, load it with torch.load)';
