@@ -19,6 +19,7 @@
 #include "jit.h"
 #include "js_autograd.h"
 #include "serialization.h"
+#include "shared.h"
 #include "tensor_data.h"
 
 namespace torchnode {
@@ -42,6 +43,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::FromTypedArray>("fromTypedArray"),
         InstanceMethod<&Addon::ToArrayBuffer>("toArrayBuffer"),
         InstanceMethod<&Addon::ViewArrayBuffer>("viewArrayBuffer"),
+        InstanceMethod<&Addon::ToArrayBufferAsync>("toArrayBufferAsync"),
         InstanceMethod<&Addon::Item>("item"),
         InstanceMethod<&Addon::Dtype>("dtype"),
         InstanceMethod<&Addon::Shape>("shape"),
@@ -101,6 +103,10 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::JitCompileM>("jitCompile"),
         InstanceMethod<&Addon::JitDisposeM>("jitDispose"),
         InstanceMethod<&Addon::JitTypeNameM>("jitTypeName"),
+        InstanceMethod<&Addon::ShareTensorM>("shareTensor"),
+        InstanceMethod<&Addon::ClaimTensorM>("claimTensor"),
+        InstanceMethod<&Addon::ReleaseSharedM>("releaseShared"),
+        InstanceMethod<&Addon::SharedCountM>("sharedCount"),
         InstanceMethod<&Addon::ZipOpenM>("zipOpen"),
         InstanceMethod<&Addon::ZipRecordsM>("zipRecords"),
         InstanceMethod<&Addon::ZipRecordBytesM>("zipRecordBytes"),
@@ -197,6 +203,11 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value JitTypeNameM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTypeName(info, jit_); }); }
   Napi::Value JitDisposeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitDispose(info, jit_); }); }
 
+  Napi::Value ShareTensorM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ShareTensor(info, handles_); }); }
+  Napi::Value ClaimTensorM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ClaimTensor(info, handles_); }); }
+  Napi::Value ReleaseSharedM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ReleaseShared(info); }); }
+  Napi::Value SharedCountM(const Napi::CallbackInfo& info) { return Run(info, [&] { return SharedCount(info); }); }
+
   Napi::Value ZipOpenM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipOpen(info); }); }
   Napi::Value ZipRecordsM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecords(info); }); }
   Napi::Value ZipRecordBytesM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipRecordBytes(info); }); }
@@ -256,6 +267,10 @@ class Addon : public Napi::Addon<Addon> {
 
   Napi::Value ToArrayBuffer(const Napi::CallbackInfo& info) {
     return Run(info, [&]() -> Napi::Value { return CopyToArrayBuffer(info.Env(), Tensor(info, 0, "toTypedArray")); });
+  }
+
+  Napi::Value ToArrayBufferAsync(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value { return CopyToArrayBufferAsync(info.Env(), Tensor(info, 0, "data"), errors_); });
   }
 
   Napi::Value ViewArrayBuffer(const Napi::CallbackInfo& info) {

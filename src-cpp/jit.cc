@@ -109,12 +109,21 @@ void Reject(Napi::Env env, Napi::Promise::Deferred& deferred, const ErrorClasses
 
 class CallWorker : public Napi::AsyncWorker {
  public:
-  CallWorker(Napi::Env env, PreparedCall call, JitContext& jit)
-      : Napi::AsyncWorker(env), call_(std::move(call)), jit_(jit), deferred_(Napi::Promise::Deferred::New(env)) {}
+  CallWorker(Napi::Env env, PreparedCall call, JitContext& jit, const Napi::Value& cancel)
+      : Napi::AsyncWorker(env), call_(std::move(call)), jit_(jit), deferred_(Napi::Promise::Deferred::New(env)) {
+    // An Int32Array over shared memory: JS sets [0] = 1 to drop the call if it has not started.
+    if (cancel.IsTypedArray()) {
+      cancelRef_ = Napi::Persistent(cancel.As<Napi::Int32Array>());
+      cancel_ = cancel.As<Napi::Int32Array>().Data();
+    }
+  }
   Napi::Promise Promise() { return deferred_.Promise(); }
   // Runs on libuv's pool: LibTorch only, no JS.
   void Execute() override {
     try {
+      if (cancel_ != nullptr && __atomic_load_n(cancel_, __ATOMIC_ACQUIRE) != 0) {
+        throw JsError(ErrorKind::Torch, "the call was aborted before it started");
+      }
       result_ = Run(call_);
     } catch (...) {
       error_ = std::current_exception();
@@ -137,6 +146,8 @@ class CallWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   c10::IValue result_;
   std::exception_ptr error_;
+  Napi::Reference<Napi::Int32Array> cancelRef_;
+  int32_t* cancel_ = nullptr;
 };
 
 struct LoadSource {
@@ -239,7 +250,7 @@ Napi::Value JitCall(const Napi::CallbackInfo& info, JitContext& jit) {
 }
 
 Napi::Value JitCallAsync(const Napi::CallbackInfo& info, JitContext& jit) {
-  auto* w = new CallWorker(info.Env(), Prepare(info[0], StrArg(info[1], "method name"), info[2].As<Napi::Array>(), jit), jit);
+  auto* w = new CallWorker(info.Env(), Prepare(info[0], StrArg(info[1], "method name"), info[2].As<Napi::Array>(), jit), jit, info[3]);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

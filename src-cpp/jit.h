@@ -33,7 +33,8 @@ void JitInit(const Napi::CallbackInfo& info, JitContext& jit, HandleTable& handl
 // jitLoad(pathOrBytes, device | null) / jitLoadAsync(...) -> Promise
 Napi::Value JitLoad(const Napi::CallbackInfo& info, JitContext& jit);
 Napi::Value JitLoadAsync(const Napi::CallbackInfo& info, JitContext& jit);
-// jitCall(target, name, args[]) / jitCallAsync(...): target a module or a compilation unit
+// jitCall(target, name, args[]) / jitCallAsync(..., cancelFlag?): target a module or a compilation
+// unit; cancelFlag an Int32Array over shared memory, [0] = 1 drops a call that has not started
 Napi::Value JitCall(const Napi::CallbackInfo& info, JitContext& jit);
 Napi::Value JitCallAsync(const Napi::CallbackInfo& info, JitContext& jit);
 // jitMethods(target) -> [name, schema][]

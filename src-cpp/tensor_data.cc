@@ -1,5 +1,7 @@
 #include "tensor_data.h"
 
+#include "errors.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -70,6 +72,68 @@ Napi::Value ScalarToJs(Napi::Env env, const c10::Scalar& s) {
     return o;
   }
   return Napi::Number::New(env, s.toDouble());
+}
+
+}  // namespace torchnode
+
+namespace torchnode {
+
+namespace {
+
+// Copies a tensor's elements off the main thread; the ArrayBuffer then owns the copy's memory.
+class CopyWorker : public Napi::AsyncWorker {
+ public:
+  CopyWorker(Napi::Env env, at::Tensor t, const ErrorClasses& errors)
+      : Napi::AsyncWorker(env), t_(std::move(t)), errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      at::Tensor c = t_.detach();
+      // A fresh tensor always (copy=true): the buffer must not alias the tensor's own memory.
+      c = c.to(at::kCPU, ToJsDtype(c.scalar_type()), /*non_blocking=*/false, /*copy=*/true).resolve_conj().resolve_neg().contiguous();
+      out_ = c;
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (error_) {
+      try {
+        std::rethrow_exception(error_);
+      } catch (...) {
+        RethrowAsJs(env, errors_);
+      }
+      napi_value exc = nullptr;
+      napi_get_and_clear_last_exception(env, &exc);
+      deferred_.Reject(Napi::Value(env, exc));
+      return;
+    }
+    const size_t bytes = static_cast<size_t>(out_.numel()) * out_.element_size();
+    if (bytes == 0) {
+      deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));
+      return;
+    }
+    auto* keep = new at::Tensor(out_);
+    deferred_.Resolve(Napi::ArrayBuffer::New(env, out_.data_ptr(), bytes, [](Napi::Env, void*, at::Tensor* k) { delete k; }, keep));
+  }
+
+ private:
+  at::Tensor t_;
+  at::Tensor out_;
+  const ErrorClasses& errors_;
+  Napi::Promise::Deferred deferred_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+Napi::Value CopyToArrayBufferAsync(Napi::Env env, const at::Tensor& t, const ErrorClasses& errors) {
+  auto* w = new CopyWorker(env, t, errors);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
 }
 
 }  // namespace torchnode

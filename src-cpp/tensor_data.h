@@ -15,6 +15,11 @@ at::Tensor TensorFromTypedArray(const Napi::TypedArray& data, const std::vector<
 // A fresh ArrayBuffer holding the tensor's elements, contiguous, in the dtype ToJsDtype() gives.
 Napi::ArrayBuffer CopyToArrayBuffer(Napi::Env env, const at::Tensor& t);
 
+struct ErrorClasses;
+// A promise of CopyToArrayBuffer's result, the copy made on libuv's pool (the tensor is held
+// until it is done, even if JS disposes it meanwhile).
+Napi::Value CopyToArrayBufferAsync(Napi::Env env, const at::Tensor& t, const ErrorClasses& errors);
+
 // An ArrayBuffer over the tensor's own memory (contiguous CPU tensors only).
 Napi::ArrayBuffer ViewAsArrayBuffer(Napi::Env env, const at::Tensor& t);
 

@@ -39,6 +39,7 @@ export interface Binding {
   fromTypedArray(data: ArrayBufferView, shape: number[], srcDtype: number, dstDtype: number): Handle;
   toArrayBuffer(h: Handle): ArrayBuffer;
   viewArrayBuffer(h: Handle): ArrayBuffer;
+  toArrayBufferAsync(h: Handle): Promise<ArrayBuffer>;
   item(h: Handle): number | bigint | boolean | { real: number; imag: number };
   dtype(h: Handle): number;
   shape(h: Handle): number[];
@@ -90,7 +91,7 @@ export interface Binding {
   jitLoad(source: string | Uint8Array, device: string | null): unknown;
   jitLoadAsync(source: string | Uint8Array, device: string | null): Promise<unknown>;
   jitCall(target: unknown, name: string, args: unknown[]): unknown;
-  jitCallAsync(target: unknown, name: string, args: unknown[]): Promise<unknown>;
+  jitCallAsync(target: unknown, name: string, args: unknown[], cancel?: Int32Array): Promise<unknown>;
   jitMethods(target: unknown): [string, string][];
   jitNamed(module: unknown, kind: 'parameters' | 'buffers' | 'children', recurse: boolean): [string, unknown][];
   jitAttr(module: unknown, name: string): unknown;
@@ -104,6 +105,11 @@ export interface Binding {
   jitCompile(source: string): unknown;
   jitDispose(module: unknown): void;
   jitTypeName(module: unknown): string;
+  /** Tensors between threads (src-cpp/shared.h). */
+  shareTensor(h: Handle): number;
+  claimTensor(ticket: number): Handle;
+  releaseShared(ticket: number): boolean;
+  sharedCount(): number;
   /** torch.save archives (src-cpp/serialization.h). The reader is an opaque native object. */
   zipOpen(source: string | Uint8Array): unknown;
   zipRecords(reader: unknown): string[];

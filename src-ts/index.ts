@@ -35,6 +35,8 @@ export const utils = { data };
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard } from './autograd';
 export * as autograd from './autograd_api';
 export * as jit from './jit';
+export { share, fromShared, releaseShared, sharedCount } from './shared';
+export type { SharedTensor } from './shared';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';
 export { tensordot, unique, uniqueConsecutive, numel } from './functional';

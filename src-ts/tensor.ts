@@ -177,6 +177,15 @@ export class Tensor {
     return typedArrayFor(d, buf);
   }
 
+  /**
+   * The elements as a TypedArray (as `toTypedArray()`), copied on a worker thread so a large
+   * tensor does not hold up the event loop. The tensor may be disposed while the copy runs.
+   */
+  async data(): Promise<TypedArray> {
+    const d = this.dtype;
+    return typedArrayFor(d, await binding.toArrayBufferAsync(this._h));
+  }
+
   /** The elements as nested arrays (PyTorch's `tolist()`); see `item()` for the value types. */
   toArray(): NestedArray<Item> {
     const d = this.dtype;

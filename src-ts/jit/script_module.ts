@@ -48,13 +48,15 @@ export class ScriptModule {
     return binding.jitCall(this._m, name, args);
   }
   callMethodAsync(name: string, ...args: unknown[]): Promise<unknown> {
-    try {
-      if (typeof name !== 'string') throw new TorchTypeError('callMethodAsync(): the method name must be a string');
-      // Arguments are converted now, on this thread: a bad one rejects the promise.
-      return binding.jitCallAsync(this._m, name, args);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return this.runAsync(name, args);
+  }
+  /**
+   * `callMethodAsync` with options. `signal` (an AbortSignal) rejects the promise with the
+   * signal's reason when it fires: a call still queued is dropped, a running one finishes on its
+   * thread and its result is discarded.
+   */
+  runAsync(name: string, args: unknown[], options: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return callAsync(this._m, name, args, options.signal);
   }
   /** The module's methods with their schemas. */
   methods(): MethodInfo[] {
@@ -166,13 +168,40 @@ export class CompilationUnit {
     return binding.jitCall(this._u, name, args);
   }
   callAsync(name: string, ...args: unknown[]): Promise<unknown> {
-    try {
-      return binding.jitCallAsync(this._u, name, args);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return callAsync(this._u, name, args, undefined);
   }
   functions(): MethodInfo[] {
     return binding.jitMethods(this._u).map(([name, schema]) => ({ name, schema }));
+  }
+}
+
+function callAsync(target: unknown, name: string, args: unknown[], signal: AbortSignal | undefined): Promise<unknown> {
+  try {
+    if (typeof name !== 'string') throw new TorchTypeError('the method name must be a string');
+    if (!Array.isArray(args)) throw new TorchTypeError('runAsync(): args must be an array');
+    if (signal === undefined) return binding.jitCallAsync(target, name, args); // arguments are converted now
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const call = binding.jitCallAsync(target, name, args, cancel);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        Atomics.store(cancel, 0, 1);
+        call.catch(() => undefined); // its outcome no longer matters
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
