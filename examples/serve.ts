@@ -42,6 +42,23 @@ const inputShape = args['input-shape'].split(',').map(Number);
 const maxBody = Number(args['max-body-bytes']);
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
+// LibTorch memory the GC cannot see: what a leak would show first.
+new client.Gauge({
+  name: 'torchnode_live_tensors',
+  help: 'tensors alive in this process (torch.memory())',
+  registers: [registry],
+  collect() {
+    this.set(torch.memory().tensors);
+  },
+});
+new client.Gauge({
+  name: 'torchnode_tensor_bytes',
+  help: 'bytes held by live CPU tensors (torch.memory())',
+  registers: [registry],
+  collect() {
+    this.set(torch.memory().bytes);
+  },
+});
 const server = new InferenceServer(args.model, {
   inputShape,
   maxBatchSize: Number(args['max-batch-size']),
@@ -111,9 +128,10 @@ function tensorFromNpy(body: Buffer): torch.Tensor {
   } catch (e) {
     throw new HttpError(400, (e as Error).message);
   }
-  if (t.shape.join() !== inputShape.join()) {
+  const shape = t.shape;
+  if (shape.join() !== inputShape.join()) {
     t.dispose();
-    throw new HttpError(400, `expected input of shape [${inputShape.join(', ')}], got [${t.shape.join(', ')}]`);
+    throw new HttpError(400, `expected input of shape [${inputShape.join(', ')}], got [${shape.join(', ')}]`);
   }
   if (t.dtype === 'float32') return t;
   const f = t.float();

@@ -67,6 +67,7 @@ describe('examples/serve.ts', () => {
       ['{"nope": 1}', 'application/json', 400, /expected a JSON object/],
       ['null', 'application/json', 400, /expected a JSON object/],
       [Buffer.from('not npy'), 'application/x-npy', 400, /bad magic/],
+      [torch.npy.save(torch.ones(2, 3)), 'application/x-npy', 400, /expected input of shape \[4\], got \[2, 3\]/],
       [JSON.stringify({ input: new Array(3000).fill(1) }), 'application/json', 413, /body larger than 4096 bytes/],
     ];
     for (const [body, type, status, message] of cases) {
