@@ -113,6 +113,8 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::ZipRecordTensorM>("zipRecordTensor"),
         InstanceMethod<&Addon::ZipCloseM>("zipClose"),
         InstanceMethod<&Addon::ZipWriteM>("zipWrite"),
+        InstanceMethod<&Addon::ZipReadAllAsyncM>("zipReadAllAsync"),
+        InstanceMethod<&Addon::ZipWriteAsyncM>("zipWriteAsync"),
         InstanceMethod<&Addon::StorageInfoM>("storageInfo"),
     });
   }
@@ -216,6 +218,12 @@ class Addon : public Napi::Addon<Addon> {
   }
   Napi::Value ZipCloseM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipClose(info); }); }
   Napi::Value ZipWriteM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ZipWrite(info, handles_); }); }
+  Napi::Value ZipReadAllAsyncM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return ZipReadAllAsync(info, handles_, errors_); });
+  }
+  Napi::Value ZipWriteAsyncM(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return ZipWriteAsync(info, handles_, errors_); });
+  }
   Napi::Value StorageInfoM(const Napi::CallbackInfo& info) { return Run(info, [&] { return StorageInfo(info, handles_); }); }
 
   Napi::Value OpId(const Napi::CallbackInfo& info) {

@@ -143,6 +143,158 @@ Napi::Value ZipWrite(const Napi::CallbackInfo& info, HandleTable& handles) {
   return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
 }
 
+namespace {
+
+// torch.load's reading, off the main thread: every record of the archive (data.pkl as bytes, each
+// storage as a uint8 tensor that JS then views as its dtype).
+class ReadAllWorker : public Napi::AsyncWorker {
+ public:
+  ReadAllWorker(Napi::Env env, std::string path, std::vector<uint8_t> bytes, bool fromBytes, HandleTable& handles,
+                const ErrorClasses& errors)
+      : Napi::AsyncWorker(env), path_(std::move(path)), bytes_(std::move(bytes)), fromBytes_(fromBytes),
+        handles_(handles), errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      std::unique_ptr<PyTorchStreamReader> zip;
+      if (fromBytes_) {
+        auto adapter = std::make_shared<BufferAdapter>(bytes_.data(), bytes_.size());
+        zip = std::make_unique<PyTorchStreamReader>(std::shared_ptr<caffe2::serialize::ReadAdapterInterface>(adapter));
+      } else {
+        zip = std::make_unique<PyTorchStreamReader>(path_);
+      }
+      for (const auto& name : zip->getAllRecords()) {
+        auto rec = zip->getRecord(name);
+        auto owner = std::make_shared<at::DataPtr>(std::move(std::get<0>(rec)));
+        at::Tensor t = at::from_blob(owner->get(), {static_cast<int64_t>(std::get<1>(rec))},
+                                     [owner](void*) mutable { owner.reset(); }, at::TensorOptions().dtype(at::kByte));
+        records_.emplace_back(name, std::move(t));
+      }
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (error_) {
+      try {
+        std::rethrow_exception(error_);
+      } catch (...) {
+        RethrowAsJs(env, errors_);
+      }
+      napi_value exc = nullptr;
+      napi_get_and_clear_last_exception(env, &exc);
+      deferred_.Reject(Napi::Value(env, exc));
+      return;
+    }
+    Napi::Array out = Napi::Array::New(env, records_.size());
+    for (size_t i = 0; i < records_.size(); ++i) {
+      Napi::Array kv = Napi::Array::New(env, 2);
+      kv.Set(0u, records_[i].first);
+      kv.Set(1u, Napi::Number::New(env, handles_.Add(std::move(records_[i].second))));
+      out.Set(static_cast<uint32_t>(i), kv);
+    }
+    deferred_.Resolve(out);
+  }
+
+ private:
+  std::string path_;
+  std::vector<uint8_t> bytes_;
+  bool fromBytes_;
+  HandleTable& handles_;
+  const ErrorClasses& errors_;
+  Napi::Promise::Deferred deferred_;
+  std::vector<std::pair<std::string, at::Tensor>> records_;
+  std::exception_ptr error_;
+};
+
+// torch.save's writing, off the main thread: the payloads were taken (bytes copied, tensors
+// referenced) on the main thread, so JS may free or change nothing the worker reads.
+class WriteWorker : public Napi::AsyncWorker {
+ public:
+  WriteWorker(Napi::Env env, std::string path, std::vector<std::string> names,
+              std::vector<std::pair<std::string, at::Tensor>> payloads, const ErrorClasses& errors)
+      : Napi::AsyncWorker(env), path_(std::move(path)), names_(std::move(names)), payloads_(std::move(payloads)),
+        errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      PyTorchStreamWriter zip(path_);
+      for (size_t i = 0; i < names_.size(); ++i) {
+        const auto& p = payloads_[i];
+        if (p.second.defined()) zip.writeRecord(names_[i], p.second.data_ptr(), p.second.numel() * p.second.element_size());
+        else zip.writeRecord(names_[i], p.first.data(), p.first.size());
+      }
+      zip.writeEndOfFile();
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (!error_) return deferred_.Resolve(env.Undefined());
+    try {
+      std::rethrow_exception(error_);
+    } catch (...) {
+      RethrowAsJs(env, errors_);
+    }
+    napi_value exc = nullptr;
+    napi_get_and_clear_last_exception(env, &exc);
+    deferred_.Reject(Napi::Value(env, exc));
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> names_;
+  std::vector<std::pair<std::string, at::Tensor>> payloads_;
+  const ErrorClasses& errors_;
+  Napi::Promise::Deferred deferred_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+Napi::Value ZipReadAllAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors) {
+  ReadAllWorker* w;
+  if (info[0].IsString()) {
+    w = new ReadAllWorker(info.Env(), info[0].As<Napi::String>().Utf8Value(), {}, false, handles, errors);
+  } else if (info[0].IsTypedArray()) {
+    auto b = info[0].As<Napi::Uint8Array>();
+    w = new ReadAllWorker(info.Env(), "", std::vector<uint8_t>(b.Data(), b.Data() + b.ByteLength()), true, handles, errors);
+  } else {
+    throw JsError(ErrorKind::Type, "expected a path or a Uint8Array");
+  }
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ZipWriteAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  Napi::Array names = info[1].As<Napi::Array>();
+  Napi::Array payloads = info[2].As<Napi::Array>();
+  std::vector<std::string> ns;
+  std::vector<std::pair<std::string, at::Tensor>> ps;
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    ns.push_back(NameArg(names.Get(i)));
+    Napi::Value p = payloads.Get(i);
+    if (p.IsTypedArray()) {
+      auto b = p.As<Napi::Uint8Array>();
+      ps.emplace_back(std::string(reinterpret_cast<const char*>(b.Data()), b.ByteLength()), at::Tensor());
+    } else {
+      const at::Tensor& t = TensorArg(p, handles, "save", "tensor");
+      if (!t.device().is_cpu() || !t.is_contiguous()) throw JsError(ErrorKind::Value, "save: record tensors must be contiguous CPU tensors");
+      ps.emplace_back(std::string(), t);
+    }
+  }
+  auto* w = new WriteWorker(info.Env(), std::move(path), std::move(ns), std::move(ps), errors);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
 Napi::Value StorageInfo(const Napi::CallbackInfo& info, HandleTable& handles) {
   const at::Tensor& t = TensorArg(info[0], handles, "save", "tensor");
   Napi::Array a = Napi::Array::New(info.Env(), 3);

@@ -22,6 +22,11 @@ Napi::Value ZipClose(const Napi::CallbackInfo& info);
 // zipWrite(path | null, names[], payloads[]) -> undefined (file) or Buffer (null path). A payload
 // is a Uint8Array or a tensor handle (a contiguous CPU tensor, written as its bytes).
 Napi::Value ZipWrite(const Napi::CallbackInfo& info, HandleTable& handles);
+struct ErrorClasses;
+// zipReadAllAsync(path | Uint8Array) -> Promise<[name, uint8 tensor handle][]>: every record, read on libuv's pool
+Napi::Value ZipReadAllAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors);
+// zipWriteAsync(path, names[], payloads[]) -> Promise<void>: zipWrite to a file, on libuv's pool
+Napi::Value ZipWriteAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors);
 // storageInfo(handle) -> [storage key, storage bytes, storage offset (elements)]: tensors with the
 // same key share memory, so a file can keep them shared (views stay views).
 Napi::Value StorageInfo(const Napi::CallbackInfo& info, HandleTable& handles);

@@ -117,6 +117,8 @@ export interface Binding {
   zipRecordTensor(reader: unknown, name: string, dtype: number): Handle;
   zipClose(reader: unknown): void;
   zipWrite(path: string | null, names: string[], payloads: (Uint8Array | Handle)[]): Buffer | undefined;
+  zipReadAllAsync(source: string | Uint8Array): Promise<[string, Handle][]>;
+  zipWriteAsync(path: string, names: string[], payloads: (Uint8Array | Handle)[]): Promise<void>;
   /** [storage key, storage bytes, storage offset in elements] */
   storageInfo(h: Handle): [number, number, number];
 }

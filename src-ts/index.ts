@@ -27,7 +27,7 @@ export * as optim from './optim';
 export * as datasets from './datasets';
 export * as safetensors from './serialization/safetensors';
 export * as npy from './serialization/npy';
-export { save, load } from './serialization/save';
+export { save, load, saveAsync, loadAsync } from './serialization/save';
 export type { Saveable, LoadOptions, MapLocation } from './serialization/save';
 import * as data from './utils/data';
 /** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */

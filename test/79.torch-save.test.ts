@@ -263,3 +263,34 @@ describe('torch.load refuses what is not data', () => {
     lin.dispose();
   });
 });
+
+describe('torch.saveAsync / torch.loadAsync', () => {
+  it('read and write off the main thread, with the same results as load/save', async () => {
+    const sync = torch.load(pt('nested.pt'));
+    const viaAsync = await torch.loadAsync(pt('nested.pt'));
+    expect(summarize(viaAsync, new Map())).toEqual(summarize(sync, new Map()));
+    const fromBytes = await torch.loadAsync(fs.readFileSync(pt('state_dict.pt')));
+    expect(Object.keys(fromBytes as object)).toContain('1.running_mean');
+    const file = path.join(tmp, 'async.pt');
+    const x = torch.randn(40, 50);
+    const pending = torch.saveAsync({ x, view: x.index('10:20') }, file);
+    x.dispose(); // the write holds its own reference
+    await pending;
+    const back = torch.load(file) as { x: torch.Tensor; view: torch.Tensor };
+    expect(back.view.equal(back.x.index('10:20'))).toBe(true);
+    expect(JSON.parse(python('read', file)).dict[0][1].shape).toEqual([40, 50]);
+    await expect(torch.loadAsync(path.join(tmp, 'missing.pt'))).rejects.toThrow(/no such file/);
+    await expect(torch.loadAsync(Buffer.from('PK junk that is not a zip'))).rejects.toThrow(/not a readable PyTorch archive/);
+    await expect(torch.saveAsync({ a: 1 }, path.join(tmp, 'no', 'dir.pt'))).rejects.toThrow(/cannot write/);
+  });
+
+  it('frees what it reads', async () => {
+    await torch.loadAsync(pt('nested.pt')); // warm
+    const before = torch.memory().tensors;
+    const o = (await torch.loadAsync(pt('adam.pt'))) as { state: Map<number, Record<string, torch.Tensor>> };
+    const made = [...o.state.values()].flatMap((s) => Object.values(s));
+    expect(torch.memory().tensors - before).toBe(made.length);
+    for (const t of made) t.dispose();
+    expect(torch.memory().tensors).toBe(before);
+  });
+});

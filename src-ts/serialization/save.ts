@@ -231,64 +231,149 @@ export function save(obj: Saveable | object, f?: string): Buffer | void {
   }
 }
 
+function sourceOf(f: unknown): string {
+  if (typeof f === 'string') {
+    const source = `'${f}'`;
+    checkMagic(readHead(f, source), source);
+    return source;
+  }
+  if (f instanceof Uint8Array) {
+    checkMagic(f.subarray(0, 8), 'the buffer');
+    return 'the buffer';
+  }
+  throw new TorchTypeError(`torch.load(): f must be a file path or a Uint8Array, got ${typeof f}`);
+}
+
+// A record the central directory lists can still be unreadable (a damaged archive).
+function damaged(what: string, source: string, e: unknown): TorchError {
+  return new TorchError(`torch.load(): cannot read ${what} of ${source}, the archive is damaged (${(e as Error).message.split('\n')[0]})`);
+}
+
+/**
+ * The object in `data.pkl`, its storages taken from `storage(key, dtype)` (a 1-D CPU tensor the
+ * caller owns; the loaded tensors are views of it, so the caller disposes it afterwards).
+ */
+function decode(records: string[], pkl: () => Uint8Array, storage: (key: string, dtype: DType) => Tensor, source: string, options: LoadOptions): unknown {
+  if (records.includes('constants.pkl') || records.some((r) => r.startsWith('code/'))) {
+    throw new TorchError(`torch.load(): ${source} is a TorchScript module, not a torch.save file: load it with torch.jit.load`);
+  }
+  if (!records.includes('data.pkl')) throw new TorchError(`torch.load(): ${source} has no data.pkl (not a torch.save archive)`);
+  const moved = new Map<string, Tensor>();
+  const copies: Tensor[] = []; // made here (moved to another device); storage()'s are the caller's
+  try {
+    return unpickle(pkl(), {
+      source: `torch.load(${source})`,
+      globals: allowList(),
+      persistentLoad: (pid) => {
+        if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new TorchError(`torch.load(${source}): unsupported persistent id ${JSON.stringify(pid)}`);
+        const [, type, key, location] = pid as [string, unknown, string, string];
+        let t = moved.get(key);
+        if (t === undefined) {
+          const dtype = type instanceof StorageType ? type.dtype : undefined;
+          if (dtype === undefined) throw new TorchError(`torch.load(${source}): storage '${key}' has an unknown type`);
+          t = storage(key, dtype);
+          const target = mapLocation(String(location), options.mapLocation, source);
+          if (target !== 'cpu') {
+            t = t.to(target);
+            copies.push(t);
+          }
+          moved.set(key, t);
+        }
+        return t;
+      },
+    });
+  } finally {
+    for (const t of copies) t.dispose(); // the loaded views keep what they need
+  }
+}
+
 /** Reads a file torch.save wrote (here or in Python). See the module docs for what comes back. */
 export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
-  const source = typeof f === 'string' ? `'${f}'` : 'the buffer';
-  if (typeof f === 'string') {
-    checkMagic(readHead(f, source), source);
-  } else if (f instanceof Uint8Array) {
-    checkMagic(f.subarray(0, 8), source);
-  } else {
-    throw new TorchTypeError(`torch.load(): f must be a file path or a Uint8Array, got ${typeof f}`);
-  }
+  const source = sourceOf(f);
   let zip: unknown;
   try {
     zip = binding.zipOpen(f);
   } catch (e) {
     throw new TorchError(`torch.load(): ${source} is not a readable PyTorch archive (${(e as Error).message.split('\n')[0]})`);
   }
-  const storages = new Map<string, Tensor>();
-  // A record the central directory lists can still be unreadable (a damaged archive).
+  const storages: Tensor[] = [];
   const read = <T>(what: string, fn: () => T): T => {
     try {
       return fn();
     } catch (e) {
-      throw new TorchError(`torch.load(): cannot read ${what} of ${source}, the archive is damaged (${(e as Error).message.split('\n')[0]})`);
+      throw damaged(what, source, e);
     }
   };
   try {
-    const records = binding.zipRecords(zip);
-    if (records.includes('constants.pkl') || records.some((r) => r.startsWith('code/'))) {
-      throw new TorchError(`torch.load(): ${source} is a TorchScript module, not a torch.save file: load it with torch.jit.load`);
-    }
-    if (!records.includes('data.pkl')) throw new TorchError(`torch.load(): ${source} has no data.pkl (not a torch.save archive)`);
-    const pkl = read('data.pkl', () => binding.zipRecordBytes(zip, 'data.pkl'));
-    return unpickle(pkl, {
-      source: `torch.load(${source})`,
-      globals: allowList(),
-      persistentLoad: (pid) => {
-        if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new TorchError(`torch.load(${source}): unsupported persistent id ${JSON.stringify(pid)}`);
-        const [, type, key, location] = pid as [string, unknown, string, string];
-        let t = storages.get(key);
-        if (t === undefined) {
-          const dtype = type instanceof StorageType ? type.dtype : undefined;
-          if (dtype === undefined) throw new TorchError(`torch.load(${source}): storage '${key}' has an unknown type`);
-          t = new Tensor(read(`data/${key}`, () => binding.zipRecordTensor(zip, `data/${key}`, DTYPE_CODE[dtype])));
-          const target = mapLocation(String(location), options.mapLocation, source);
-          if (target !== 'cpu') {
-            const moved = t.to(target);
-            t.dispose();
-            t = moved;
-          }
-          storages.set(key, t);
-        }
+    return decode(
+      binding.zipRecords(zip),
+      () => read('data.pkl', () => binding.zipRecordBytes(zip, 'data.pkl')),
+      (key, dtype) => {
+        const t = new Tensor(read(`data/${key}`, () => binding.zipRecordTensor(zip, `data/${key}`, DTYPE_CODE[dtype])));
+        storages.push(t);
         return t;
       },
-    });
+      source,
+      options,
+    );
   } finally {
     binding.zipClose(zip);
-    // Loaded tensors are views of these; the views keep the memory alive.
-    for (const t of storages.values()) t.dispose();
+    for (const t of storages) t.dispose();
+  }
+}
+
+/**
+ * `load`, with the file read and the archive's records unpacked on libuv's pool (the event loop
+ * stays free for large checkpoints); the small pickle is then decoded on this thread.
+ */
+export async function loadAsync(f: string | Uint8Array, options: LoadOptions = {}): Promise<unknown> {
+  const source = sourceOf(f);
+  let records: [string, Handle][];
+  try {
+    records = await binding.zipReadAllAsync(f);
+  } catch (e) {
+    throw new TorchError(`torch.load(): ${source} is not a readable PyTorch archive (${(e as Error).message.split('\n')[0]})`);
+  }
+  const raw = new Map(records.map(([name, h]) => [name, new Tensor(h)]));
+  const views: Tensor[] = [];
+  try {
+    return decode(
+      [...raw.keys()],
+      () => raw.get('data.pkl')!.toTypedArray() as Uint8Array,
+      (key, dtype) => {
+        const bytes = raw.get(`data/${key}`);
+        if (bytes === undefined) throw damaged(`data/${key}`, source, new Error('record missing'));
+        try {
+          const v = bytes.view(dtype);
+          views.push(v);
+          return v;
+        } catch (e) {
+          throw damaged(`data/${key}`, source, e);
+        }
+      },
+      source,
+      options,
+    );
+  } finally {
+    for (const t of [...views, ...raw.values()]) t.dispose();
+  }
+}
+
+/** `save` to a file, with the archive written on libuv's pool. The tensors are captured when it is called. */
+export async function saveAsync(obj: Saveable | object, f: string): Promise<void> {
+  if (typeof f !== 'string') throw new TorchTypeError(`torch.saveAsync(): f must be a file path, got ${typeof f}`);
+  const { names, payloads, temps } = serialize(obj);
+  let pending: Promise<void>;
+  try {
+    pending = binding.zipWriteAsync(f, names, payloads);
+  } finally {
+    for (const t of temps) t.dispose(); // the write holds its own references
+  }
+  try {
+    await pending;
+  } catch (e) {
+    if (e instanceof TorchError) e.message = `torch.saveAsync(): cannot write '${f}': ${e.message}`;
+    throw e;
   }
 }
 
