@@ -37,6 +37,7 @@ export * as autograd from './autograd_api';
 export * as jit from './jit';
 export { share, fromShared, releaseShared, sharedCount } from './shared';
 export type { SharedTensor } from './shared';
+export { runAsync, setRunAsyncWorkers } from './run_async';
 export type { BackwardOptions, GradOptions } from './autograd';
 export { slice, Slice } from './indexing';
 export { tensordot, unique, uniqueConsecutive, numel } from './functional';

@@ -132,3 +132,52 @@ describe('AbortSignal and async copies', () => {
     await expect(async () => gone.data()).rejects.toThrow(/disposed/);
   });
 });
+
+describe('torch.runAsync', () => {
+  it('runs a sequence of ops on a worker thread; tensors cross without a copy; results come back', async () => {
+    const x = torch.randn(64, 32);
+    const w = torch.randn(32, 16);
+    const y = (await torch.runAsync((t: typeof torch, a: torch.Tensor, b: torch.Tensor) => a.matmul(b).relu().sum(1), x, w)) as torch.Tensor;
+    expect(y.allclose(x.matmul(w).relu().sum(1))).toBe(true);
+    const o = (await torch.runAsync(async (t: typeof torch, a: torch.Tensor, n: number) => ({ scaled: a.mul(n), parts: [a.add(1)], n: n + 1 }), torch.ones(2), 3)) as {
+      scaled: torch.Tensor;
+      parts: torch.Tensor[];
+      n: number;
+    };
+    expect(o.scaled.toArray()).toEqual([3, 3]);
+    expect(o.parts[0].toArray()).toEqual([2, 2]);
+    expect(o.n).toBe(4);
+  });
+
+  it('calls run in order: a later call sees what an earlier one wrote', async () => {
+    const buf = torch.zeros(4);
+    const first = torch.runAsync((t: typeof torch, b: torch.Tensor) => {
+      for (let i = 0; i < 200; i++) t.scope(() => t.randn(64, 64).matmul(t.randn(64, 64)));
+      b.fill_(7);
+    }, buf);
+    const second = torch.runAsync((t: typeof torch, b: torch.Tensor) => b.sum().item(), buf);
+    await first;
+    expect(await second).toBe(28);
+  });
+
+  it('keeps the event loop free, and reports errors by name and message', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = Date.now();
+    await torch.runAsync((t: typeof torch) => {
+      for (let i = 0; i < 300; i++) t.scope(() => t.randn(128, 128).matmul(t.randn(128, 128)));
+    });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(Math.min(5, (Date.now() - started) / 20));
+    await expect(torch.runAsync(() => {
+      throw new RangeError('bad range');
+    })).rejects.toMatchObject({ name: 'RangeError', message: 'bad range' });
+    // fn travels as source: variables from around it are not there
+    const outer = 1;
+    await expect(torch.runAsync(() => outer)).rejects.toMatchObject({ name: 'ReferenceError' });
+    await expect(torch.runAsync('nope' as never)).rejects.toThrow(torch.TypeError);
+    await expect(torch.runAsync((t: typeof torch, f: unknown) => f, () => 1)).rejects.toThrow(/could not be cloned/);
+    expect(torch.sharedCount()).toBe(0);
+    expect(() => torch.setRunAsyncWorkers(0)).toThrow(/n must be an integer >= 1/);
+  });
+});
