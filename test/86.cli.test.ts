@@ -81,6 +81,7 @@ describe('torchnode CLI', () => {
     fs.writeFileSync(jsonIn, JSON.stringify(torch.tensor(expected.mlp.input.data).reshape(2, 4).toArray()));
     closeTo(JSON.parse(cli('run', f('traced.pt'), '-i', jsonIn).stdout).data.flat(), want);
 
+    closeTo(JSON.parse(cli('run', f('scripted.pt'), '--optimize', '-i', f('x.npy')).stdout).data.flat(), want);
     expect(cli('run', f('scripted.pt'), '-i', f('x.npy'), '-o', f('out.npy')).code).toBe(0);
     closeTo(torch.npy.loadFile(f('out.npy')).reshape(-1).toArray() as number[], want);
     expect(cli('run', f('scripted.pt'), '-i', f('x.npy'), '--output', f('out.safetensors')).code).toBe(0);
@@ -133,6 +134,7 @@ describe('torchnode CLI', () => {
     expect(l.p90).toBeLessThanOrEqual(l.p99);
     expect(l.p99).toBeLessThanOrEqual(l.max);
     expect(out.throughput).toBeGreaterThan(0);
+    expect(JSON.parse(cli('bench', f('scripted.pt'), '-s', '1,4', '-n', '5', '--optimize', '--json').stdout).optimized).toBe(true);
     const text = cli('bench', f('scripted.pt'), '-s', '1,4', '-n', '5', '--no-progress');
     expect(text.stdout).toMatch(/latency ms: p50 [\d.]+ {2}p90 [\d.]+ {2}p99/);
   });

@@ -38,12 +38,16 @@ async function guarded(fn: () => Promise<void> | void): Promise<void> {
   }
 }
 
-function loadModel(torch: Torch, file: string, device?: string) {
+function loadModel(torch: Torch, file: string, device?: string, optimize = false) {
   const fs = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
   if (!fs.existsSync(file)) throw new UsageError(`model file not found: ${file}`);
   const m = torch.jit.load(file, device === undefined ? {} : { device });
   m.eval();
-  return m;
+  if (!optimize) return m;
+  // torch.jit.freeze + optimize_for_inference, as in Python: constants folded, inference-only passes.
+  const fast = torch.jit.optimizeForInference(m);
+  m.dispose();
+  return fast;
 }
 
 const program = new Command();
@@ -117,11 +121,12 @@ program
   .option('-m, --method <name>', 'the method to call', 'forward')
   .option('-d, --device <device>', "where the model and inputs go ('cpu', 'cuda', 'cuda:1')")
   .option('-o, --output <file>', 'write the result to .npy, .safetensors or .json (default: JSON on stdout)')
-  .action((file: string, o: { input: string[]; method: string; device?: string; output?: string }) =>
+  .option('--optimize', 'freeze the model and apply optimize_for_inference first')
+  .action((file: string, o: { input: string[]; method: string; device?: string; output?: string; optimize?: boolean }) =>
     guarded(async () => {
       const torch = loadTorch();
       const io = await import('./io');
-      const m = loadModel(torch, file, o.device);
+      const m = loadModel(torch, file, o.device, o.optimize === true);
       if (!m.hasMethod(o.method)) throw new UsageError(`${file} has no method '${o.method}' (it has: ${m.methods().map((x) => x.name).join(', ')})`);
       let args = o.input.flatMap((spec) => io.readInput(spec));
       if (o.device !== undefined) args = args.map((a) => (a instanceof torch.Tensor ? a.to(o.device!) : a));
@@ -152,19 +157,20 @@ program
   .option('-n, --iters <n>', 'timed calls', int('--iters', 1), 100)
   .option('-w, --warmup <n>', 'untimed calls first', int('--warmup', 0), 10)
   .option('-c, --concurrency <n>', 'calls in flight at once (each on a worker thread)', int('--concurrency', 1), 1)
+  .option('--optimize', 'freeze the model and apply optimize_for_inference first')
   .option('--no-progress', 'no progress bar')
   .option('--json', 'print JSON')
-  .action((file: string, o: { shape: number[]; dtype: string; device?: string; method: string; iters: number; warmup: number; concurrency: number; progress: boolean; json?: boolean }) =>
+  .action((file: string, o: { shape: number[]; dtype: string; device?: string; method: string; iters: number; warmup: number; concurrency: number; progress: boolean; json?: boolean; optimize?: boolean }) =>
     guarded(async () => {
       const torch = loadTorch();
       const { bench, formatBench } = await import('./bench');
-      const m = loadModel(torch, file, o.device);
+      const m = loadModel(torch, file, o.device, o.optimize === true);
       if (!m.hasMethod(o.method)) throw new UsageError(`${file} has no method '${o.method}'`);
       const floating = o.dtype.startsWith('float') || o.dtype === 'bfloat16';
       let x = floating ? torch.randn(o.shape, { dtype: o.dtype as never }) : torch.randint(0, 10, o.shape, { dtype: o.dtype as never });
       if (o.device !== undefined) x = x.to(o.device);
       const r = await bench(m, x, { method: o.method, iters: o.iters, warmup: o.warmup, concurrency: o.concurrency, progress: o.progress && !o.json && process.stderr.isTTY === true });
-      const out = { model: file, shape: o.shape, dtype: o.dtype, device: o.device ?? 'cpu', threads: torch.getNumThreads(), ...r };
+      const out = { model: file, shape: o.shape, dtype: o.dtype, device: o.device ?? 'cpu', optimized: o.optimize === true, threads: torch.getNumThreads(), ...r };
       process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatBench(r)) + '\n');
     }),
   );
