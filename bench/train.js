@@ -74,8 +74,15 @@ function mlpStep() {
   return best;
 }
 
-const py = JSON.parse(execFileSync(findPython(), [path.join(__dirname, 'fashion_mnist_torch.py'), String(threads), String(epochs)], { encoding: 'utf8' }));
+const runPy = (n) => JSON.parse(execFileSync(findPython(), [path.join(__dirname, 'fashion_mnist_torch.py'), String(threads), String(n)], { encoding: 'utf8' }));
+const py = runPy(epochs);
 const tn = { mlp_step_us: mlpStep(), epoch_s: cnnEpochs() };
+// The machine's speed drifts: measure the short MLP step twice more, alternating sides, and keep
+// each side's best.
+for (let r = 0; r < 2; r++) {
+  py.mlp_step_us = Math.min(py.mlp_step_us, runPy(0).mlp_step_us);
+  tn.mlp_step_us = Math.min(tn.mlp_step_us, mlpStep());
+}
 console.log(`torchnode ${torch.version.torchnode}, LibTorch ${torch.version.libtorch}, ${threads} threads, BLAS ${torch.config().blas.name}\n`);
 console.log('| workload | torchnode | Python torch | torchnode / Python | target |');
 console.log('|---|---|---|---|---|');
