@@ -55,4 +55,16 @@ void RethrowAsJs(Napi::Env env, const ErrorClasses& classes) {
   }
 }
 
+void RejectWith(Napi::Env env, Napi::Promise::Deferred& deferred, const ErrorClasses& classes, std::exception_ptr e) {
+  Napi::HandleScope scope(env);
+  try {
+    std::rethrow_exception(e);
+  } catch (...) {
+    RethrowAsJs(env, classes);
+  }
+  napi_value exc = nullptr;
+  napi_get_and_clear_last_exception(env, &exc);
+  deferred.Reject(exc != nullptr ? Napi::Value(env, exc) : Napi::Error::New(env, "unknown error").Value());
+}
+
 }  // namespace torchnode

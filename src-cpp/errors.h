@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +28,9 @@ struct ErrorClasses {
 
 // Throws the pending C++ exception (call only inside a catch block) as a JS error.
 void RethrowAsJs(Napi::Env env, const ErrorClasses& classes);
+
+// Rejects a promise with the JS error `e` maps to (for async workers, on the main thread).
+void RejectWith(Napi::Env env, Napi::Promise::Deferred& deferred, const ErrorClasses& classes, std::exception_ptr e);
 
 template <typename F>
 inline Napi::Value Guard(Napi::Env env, const ErrorClasses& classes, F&& fn) {

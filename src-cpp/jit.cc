@@ -94,19 +94,6 @@ c10::IValue Run(PreparedCall& call) {
   return out;
 }
 
-// Rejects `deferred` with the JS error the pending C++ exception `e` maps to.
-void Reject(Napi::Env env, Napi::Promise::Deferred& deferred, const ErrorClasses& errors, std::exception_ptr e) {
-  Napi::HandleScope scope(env);
-  try {
-    std::rethrow_exception(e);
-  } catch (...) {
-    RethrowAsJs(env, errors);
-  }
-  napi_value exc = nullptr;
-  napi_get_and_clear_last_exception(env, &exc);
-  deferred.Reject(exc != nullptr ? Napi::Value(env, exc) : Napi::Error::New(env, "unknown error").Value());
-}
-
 class CallWorker : public Napi::AsyncWorker {
  public:
   CallWorker(Napi::Env env, PreparedCall call, JitContext& jit, const Napi::Value& cancel)
@@ -131,12 +118,12 @@ class CallWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
-    if (error_) return Reject(env, deferred_, *jit_.errors, error_);
+    if (error_) return RejectWith(env, deferred_, *jit_.errors, error_);
     try {
       Napi::HandleScope scope(env);
       deferred_.Resolve(IValueToJs(env, result_, jit_.ivalues));
     } catch (...) {
-      Reject(env, deferred_, *jit_.errors, std::current_exception());
+      RejectWith(env, deferred_, *jit_.errors, std::current_exception());
     }
   }
 
@@ -194,7 +181,7 @@ class LoadWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
-    if (error_) return Reject(env, deferred_, *jit_.errors, error_);
+    if (error_) return RejectWith(env, deferred_, *jit_.errors, error_);
     Napi::HandleScope scope(env);
     deferred_.Resolve(NewModuleHolder(env, *module_));
   }

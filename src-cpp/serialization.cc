@@ -177,17 +177,7 @@ class ReadAllWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (error_) {
-      try {
-        std::rethrow_exception(error_);
-      } catch (...) {
-        RethrowAsJs(env, errors_);
-      }
-      napi_value exc = nullptr;
-      napi_get_and_clear_last_exception(env, &exc);
-      deferred_.Reject(Napi::Value(env, exc));
-      return;
-    }
+    if (error_) return RejectWith(env, deferred_, errors_, error_);
     Napi::Array out = Napi::Array::New(env, records_.size());
     for (size_t i = 0; i < records_.size(); ++i) {
       Napi::Array kv = Napi::Array::New(env, 2);
@@ -234,15 +224,8 @@ class WriteWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (!error_) return deferred_.Resolve(env.Undefined());
-    try {
-      std::rethrow_exception(error_);
-    } catch (...) {
-      RethrowAsJs(env, errors_);
-    }
-    napi_value exc = nullptr;
-    napi_get_and_clear_last_exception(env, &exc);
-    deferred_.Reject(Napi::Value(env, exc));
+    if (error_) return RejectWith(env, deferred_, errors_, error_);
+    deferred_.Resolve(env.Undefined());
   }
 
  private:

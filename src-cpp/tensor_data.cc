@@ -99,17 +99,7 @@ class CopyWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (error_) {
-      try {
-        std::rethrow_exception(error_);
-      } catch (...) {
-        RethrowAsJs(env, errors_);
-      }
-      napi_value exc = nullptr;
-      napi_get_and_clear_last_exception(env, &exc);
-      deferred_.Reject(Napi::Value(env, exc));
-      return;
-    }
+    if (error_) return RejectWith(env, deferred_, errors_, error_);
     const size_t bytes = static_cast<size_t>(out_.numel()) * out_.element_size();
     if (bytes == 0) {
       deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));

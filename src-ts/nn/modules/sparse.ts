@@ -8,27 +8,33 @@ import * as F from '../functional';
 import type { Tensor } from '../../tensor';
 import type { FactoryOptions } from './linear';
 
+// What Embedding and EmbeddingBag share: a padding index checked and made non-negative, and
+// weights drawn from N(0, 1) with the padding row zeroed.
+function paddingIndex(p: number | null | undefined, numEmbeddings: number): number | null {
+  if (p === null || p === undefined) return null;
+  if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('Padding_idx must be within num_embeddings');
+  return p < 0 ? p + numEmbeddings : p;
+}
+function initEmbedding(weight: Parameter, paddingIdx: number | null): void {
+  init.normal_(weight);
+  if (paddingIdx !== null) {
+    const row = weight.index(paddingIdx);
+    noGrad(() => row.fill_(0));
+    row.dispose();
+  }
+}
+
 export class Embedding extends Module {
   weight: Parameter;
   readonly paddingIdx: number | null;
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: FactoryOptions & { paddingIdx?: number | null } = {}) {
     super();
-    let p = options.paddingIdx ?? null;
-    if (p !== null) {
-      if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('Padding_idx must be within num_embeddings');
-      if (p < 0) p += numEmbeddings;
-    }
-    this.paddingIdx = p;
+    this.paddingIdx = paddingIndex(options.paddingIdx, numEmbeddings);
     this.weight = emptyParameter([numEmbeddings, embeddingDim], { dtype: options.dtype, device: options.device });
     this.resetParameters();
   }
   resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) {
-      const row = this.weight.index(this.paddingIdx);
-      noGrad(() => row.fill_(0));
-      row.dispose();
-    }
+    initEmbedding(this.weight, this.paddingIdx);
   }
   forward(input: Tensor): Tensor {
     return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
@@ -63,22 +69,12 @@ export class EmbeddingBag extends Module {
     if (!['sum', 'mean', 'max'].includes(this.mode)) throw new ValueError(`mode has to be one of sum, mean or max, got ${String(this.mode)}`);
     this.includeLastOffset = options.includeLastOffset ?? false;
     this.scaleGradByFreq = options.scaleGradByFreq ?? false;
-    let p = options.paddingIdx ?? null;
-    if (p !== null) {
-      if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('padding_idx must be within num_embeddings');
-      if (p < 0) p += numEmbeddings;
-    }
-    this.paddingIdx = p;
+    this.paddingIdx = paddingIndex(options.paddingIdx, numEmbeddings);
     this.weight = emptyParameter([numEmbeddings, embeddingDim], { dtype: options.dtype, device: options.device });
     this.resetParameters();
   }
   resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) {
-      const row = this.weight.index(this.paddingIdx);
-      noGrad(() => row.fill_(0));
-      row.dispose();
-    }
+    initEmbedding(this.weight, this.paddingIdx);
   }
   forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
     return F.embeddingBag(input, this.weight, {
