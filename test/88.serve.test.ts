@@ -111,7 +111,9 @@ describe('InferenceServer', () => {
     const outs = await Promise.all(xs.map((x) => server.predict(x)));
     for (const t of [...xs, ...outs]) t.dispose();
     await server.close();
-    expect(torch.memory().tensors).toBe(before);
+    // Taken across awaits, where the GC may free other tests' tensors: the count can only go down
+    // that way, so "no more than before" catches a leak.
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before);
     expect((model.forward(torch.ones(1, 4)) as torch.Tensor).shape).toEqual([1, 3]); // still usable
     model.dispose();
     expect(() => new InferenceServer(42 as never)).toThrow(torch.TypeError);
