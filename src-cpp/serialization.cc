@@ -52,20 +52,80 @@ class BufferAdapter : public caffe2::serialize::ReadAdapterInterface {
   std::vector<uint8_t> mem_;
 };
 
+// Where an archive comes from, taken on the main thread: a path, or a copy of the JS bytes (the
+// JS buffer may move or be freed while records are read, possibly on another thread).
+struct Source {
+  std::string path;
+  std::shared_ptr<BufferAdapter> bytes;
+};
+
+Source SourceArg(const Napi::Value& v) {
+  Source s;
+  if (v.IsString()) {
+    s.path = v.As<Napi::String>().Utf8Value();
+  } else if (v.IsTypedArray()) {
+    auto b = v.As<Napi::Uint8Array>();
+    s.bytes = std::make_shared<BufferAdapter>(b.Data(), b.ByteLength());
+  } else {
+    throw JsError(ErrorKind::Type, "expected a path or a Uint8Array");
+  }
+  return s;
+}
+
+std::unique_ptr<PyTorchStreamReader> Open(const Source& s) {
+  if (s.bytes) return std::make_unique<PyTorchStreamReader>(std::shared_ptr<caffe2::serialize::ReadAdapterInterface>(s.bytes));
+  return std::make_unique<PyTorchStreamReader>(s.path);
+}
+
+// A 1-D tensor over a record's buffer, no copy: the tensor owns the memory the reader filled.
+at::Tensor RecordTensor(std::tuple<at::DataPtr, size_t> rec, int64_t count, at::ScalarType dtype) {
+  auto owner = std::make_shared<at::DataPtr>(std::move(std::get<0>(rec)));
+  return at::from_blob(owner->get(), {count}, [owner](void*) mutable { owner.reset(); }, at::TensorOptions().dtype(dtype));
+}
+
+// What a record is written from, taken on the main thread: the bytes copied or the tensor referenced,
+// so nothing JS frees or changes afterwards reaches the writer.
+struct Payload {
+  std::string name;
+  std::string bytes;
+  at::Tensor tensor;
+};
+
+std::vector<Payload> PayloadsArg(const Napi::Value& namesV, const Napi::Value& payloadsV, HandleTable& handles) {
+  Napi::Array names = namesV.As<Napi::Array>();
+  Napi::Array payloads = payloadsV.As<Napi::Array>();
+  std::vector<Payload> out;
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    Payload p;
+    p.name = NameArg(names.Get(i));
+    Napi::Value v = payloads.Get(i);
+    if (v.IsTypedArray()) {
+      auto b = v.As<Napi::Uint8Array>();
+      p.bytes.assign(reinterpret_cast<const char*>(b.Data()), b.ByteLength());
+    } else {
+      p.tensor = TensorArg(v, handles, "save", "tensor");
+      if (!p.tensor.device().is_cpu() || !p.tensor.is_contiguous()) {
+        throw JsError(ErrorKind::Value, "save: record tensors must be contiguous CPU tensors");
+      }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void WriteAll(PyTorchStreamWriter& zip, const std::vector<Payload>& payloads) {
+  for (const auto& p : payloads) {
+    if (p.tensor.defined()) zip.writeRecord(p.name, p.tensor.data_ptr(), p.tensor.numel() * p.tensor.element_size());
+    else zip.writeRecord(p.name, p.bytes.data(), p.bytes.size());
+  }
+  zip.writeEndOfFile();
+}
+
 }  // namespace
 
 Napi::Value ZipOpen(const Napi::CallbackInfo& info) {
   auto r = std::make_unique<Reader>();
-  if (info[0].IsString()) {
-    r->zip = std::make_unique<PyTorchStreamReader>(info[0].As<Napi::String>().Utf8Value());
-  } else if (info[0].IsTypedArray()) {
-    auto bytes = info[0].As<Napi::Uint8Array>();
-    // The reader keeps its own copy: the JS buffer may move or be freed while records are read.
-    auto adapter = std::make_shared<BufferAdapter>(bytes.Data(), bytes.ByteLength());
-    r->zip = std::make_unique<PyTorchStreamReader>(std::shared_ptr<caffe2::serialize::ReadAdapterInterface>(adapter));
-  } else {
-    throw JsError(ErrorKind::Type, "expected a path or a Uint8Array");
-  }
+  r->zip = Open(SourceArg(info[0]));
   return Napi::External<Reader>::New(info.Env(), r.release(), [](Napi::Env, Reader* p) { delete p; });
 }
 
@@ -96,12 +156,7 @@ Napi::Value ZipRecordTensor(const Napi::CallbackInfo& info, HandleTable& handles
     throw JsError(ErrorKind::Value, "record '" + name + "' holds " + std::to_string(bytes) +
                                         " bytes, not a whole number of " + c10::toString(dtype) + " elements");
   }
-  auto owner = std::make_shared<at::DataPtr>(std::move(std::get<0>(rec)));
-  void* data = owner->get();
-  at::Tensor t = at::from_blob(
-      data, {static_cast<int64_t>(bytes / item)}, [owner](void*) mutable { owner.reset(); },
-      at::TensorOptions().dtype(dtype));
-  return Napi::Number::New(info.Env(), handles.Add(std::move(t)));
+  return Napi::Number::New(info.Env(), handles.Add(RecordTensor(std::move(rec), static_cast<int64_t>(bytes / item), dtype)));
 }
 
 Napi::Value ZipClose(const Napi::CallbackInfo& info) {
@@ -110,8 +165,7 @@ Napi::Value ZipClose(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ZipWrite(const Napi::CallbackInfo& info, HandleTable& handles) {
-  Napi::Array names = info[1].As<Napi::Array>();
-  Napi::Array payloads = info[2].As<Napi::Array>();
+  std::vector<Payload> payloads = PayloadsArg(info[1], info[2], handles);
   std::vector<char> out;
   std::unique_ptr<PyTorchStreamWriter> zip;
   if (info[0].IsString()) {
@@ -125,19 +179,7 @@ Napi::Value ZipWrite(const Napi::CallbackInfo& info, HandleTable& handles) {
       return n;
     });
   }
-  for (uint32_t i = 0; i < names.Length(); ++i) {
-    std::string name = NameArg(names.Get(i));
-    Napi::Value p = payloads.Get(i);
-    if (p.IsTypedArray()) {
-      auto bytes = p.As<Napi::Uint8Array>();
-      zip->writeRecord(name, bytes.Data(), bytes.ByteLength());
-    } else {
-      const at::Tensor& t = TensorArg(p, handles, "save", "tensor");
-      if (!t.device().is_cpu() || !t.is_contiguous()) throw JsError(ErrorKind::Value, "save: record tensors must be contiguous CPU tensors");
-      zip->writeRecord(name, t.data_ptr(), t.numel() * t.element_size());
-    }
-  }
-  zip->writeEndOfFile();
+  WriteAll(*zip, payloads);
   zip.reset();
   if (info[0].IsString()) return info.Env().Undefined();
   return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
@@ -149,26 +191,17 @@ namespace {
 // storage as a uint8 tensor that JS then views as its dtype).
 class ReadAllWorker : public Napi::AsyncWorker {
  public:
-  ReadAllWorker(Napi::Env env, std::string path, std::vector<uint8_t> bytes, bool fromBytes, HandleTable& handles,
-                const ErrorClasses& errors)
-      : Napi::AsyncWorker(env), path_(std::move(path)), bytes_(std::move(bytes)), fromBytes_(fromBytes),
-        handles_(handles), errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
+  ReadAllWorker(Napi::Env env, Source source, HandleTable& handles, const ErrorClasses& errors)
+      : Napi::AsyncWorker(env), source_(std::move(source)), handles_(handles), errors_(errors),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
-      std::unique_ptr<PyTorchStreamReader> zip;
-      if (fromBytes_) {
-        auto adapter = std::make_shared<BufferAdapter>(bytes_.data(), bytes_.size());
-        zip = std::make_unique<PyTorchStreamReader>(std::shared_ptr<caffe2::serialize::ReadAdapterInterface>(adapter));
-      } else {
-        zip = std::make_unique<PyTorchStreamReader>(path_);
-      }
+      auto zip = Open(source_);
       for (const auto& name : zip->getAllRecords()) {
         auto rec = zip->getRecord(name);
-        auto owner = std::make_shared<at::DataPtr>(std::move(std::get<0>(rec)));
-        at::Tensor t = at::from_blob(owner->get(), {static_cast<int64_t>(std::get<1>(rec))},
-                                     [owner](void*) mutable { owner.reset(); }, at::TensorOptions().dtype(at::kByte));
-        records_.emplace_back(name, std::move(t));
+        auto size = static_cast<int64_t>(std::get<1>(rec));
+        records_.emplace_back(name, RecordTensor(std::move(rec), size, at::kByte));
       }
     } catch (...) {
       error_ = std::current_exception();
@@ -189,9 +222,7 @@ class ReadAllWorker : public Napi::AsyncWorker {
   }
 
  private:
-  std::string path_;
-  std::vector<uint8_t> bytes_;
-  bool fromBytes_;
+  Source source_;
   HandleTable& handles_;
   const ErrorClasses& errors_;
   Napi::Promise::Deferred deferred_;
@@ -203,20 +234,14 @@ class ReadAllWorker : public Napi::AsyncWorker {
 // referenced) on the main thread, so JS may free or change nothing the worker reads.
 class WriteWorker : public Napi::AsyncWorker {
  public:
-  WriteWorker(Napi::Env env, std::string path, std::vector<std::string> names,
-              std::vector<std::pair<std::string, at::Tensor>> payloads, const ErrorClasses& errors)
-      : Napi::AsyncWorker(env), path_(std::move(path)), names_(std::move(names)), payloads_(std::move(payloads)),
-        errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
+  WriteWorker(Napi::Env env, std::string path, std::vector<Payload> payloads, const ErrorClasses& errors)
+      : Napi::AsyncWorker(env), path_(std::move(path)), payloads_(std::move(payloads)), errors_(errors),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
       PyTorchStreamWriter zip(path_);
-      for (size_t i = 0; i < names_.size(); ++i) {
-        const auto& p = payloads_[i];
-        if (p.second.defined()) zip.writeRecord(names_[i], p.second.data_ptr(), p.second.numel() * p.second.element_size());
-        else zip.writeRecord(names_[i], p.first.data(), p.first.size());
-      }
-      zip.writeEndOfFile();
+      WriteAll(zip, payloads_);
     } catch (...) {
       error_ = std::current_exception();
     }
@@ -230,8 +255,7 @@ class WriteWorker : public Napi::AsyncWorker {
 
  private:
   std::string path_;
-  std::vector<std::string> names_;
-  std::vector<std::pair<std::string, at::Tensor>> payloads_;
+  std::vector<Payload> payloads_;
   const ErrorClasses& errors_;
   Napi::Promise::Deferred deferred_;
   std::exception_ptr error_;
@@ -240,39 +264,14 @@ class WriteWorker : public Napi::AsyncWorker {
 }  // namespace
 
 Napi::Value ZipReadAllAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors) {
-  ReadAllWorker* w;
-  if (info[0].IsString()) {
-    w = new ReadAllWorker(info.Env(), info[0].As<Napi::String>().Utf8Value(), {}, false, handles, errors);
-  } else if (info[0].IsTypedArray()) {
-    auto b = info[0].As<Napi::Uint8Array>();
-    w = new ReadAllWorker(info.Env(), "", std::vector<uint8_t>(b.Data(), b.Data() + b.ByteLength()), true, handles, errors);
-  } else {
-    throw JsError(ErrorKind::Type, "expected a path or a Uint8Array");
-  }
+  auto* w = new ReadAllWorker(info.Env(), SourceArg(info[0]), handles, errors);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
 }
 
 Napi::Value ZipWriteAsync(const Napi::CallbackInfo& info, HandleTable& handles, const ErrorClasses& errors) {
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  Napi::Array names = info[1].As<Napi::Array>();
-  Napi::Array payloads = info[2].As<Napi::Array>();
-  std::vector<std::string> ns;
-  std::vector<std::pair<std::string, at::Tensor>> ps;
-  for (uint32_t i = 0; i < names.Length(); ++i) {
-    ns.push_back(NameArg(names.Get(i)));
-    Napi::Value p = payloads.Get(i);
-    if (p.IsTypedArray()) {
-      auto b = p.As<Napi::Uint8Array>();
-      ps.emplace_back(std::string(reinterpret_cast<const char*>(b.Data()), b.ByteLength()), at::Tensor());
-    } else {
-      const at::Tensor& t = TensorArg(p, handles, "save", "tensor");
-      if (!t.device().is_cpu() || !t.is_contiguous()) throw JsError(ErrorKind::Value, "save: record tensors must be contiguous CPU tensors");
-      ps.emplace_back(std::string(), t);
-    }
-  }
-  auto* w = new WriteWorker(info.Env(), std::move(path), std::move(ns), std::move(ps), errors);
+  auto* w = new WriteWorker(info.Env(), info[0].As<Napi::String>().Utf8Value(), PayloadsArg(info[1], info[2], handles), errors);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

@@ -3,7 +3,9 @@
  * (little-endian) byte order. 16-bit floats, bools and complex numbers travel as their bytes,
  * not as widened values.
  */
+import * as fs from 'fs';
 import { tensor } from '../creation';
+import { TorchError } from '../errors';
 import type { DType, TypedArray } from '../dtype';
 import type { Tensor } from '../tensor';
 
@@ -47,4 +49,13 @@ export function tensorFromBytes(bytes: Uint8Array, dtype: DType): Tensor {
   const v = t.view(dtype);
   t.dispose();
   return v;
+}
+
+/** A file's bytes, or a TorchError `<format>: cannot read <path>: <reason>`. */
+export function readFileFor(format: string, path: string): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw new TorchError(`${format}: cannot read ${path}: ${(e as Error).message}`);
+  }
 }

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { unzipSync, zipSync } from 'fflate';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { tensorBytes, tensorFromBytes } from './bytes';
+import { readFileFor, tensorBytes, tensorFromBytes } from './bytes';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 
@@ -96,13 +96,7 @@ export function saveFile(t: Tensor, path: string): void {
 }
 
 export function loadFile(path: string): Tensor {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path);
-  } catch (e) {
-    throw new TorchError(`npy: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return load(buf, path);
+  return load(readFileFor('npy', path), path);
 }
 
 /**
@@ -150,11 +144,5 @@ export function loadz(buf: Uint8Array, source = '.npz data'): Record<string, Ten
 }
 
 export function loadzFile(path: string): Record<string, Tensor> {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path);
-  } catch (e) {
-    throw new TorchError(`npz: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return loadz(buf, path);
+  return loadz(readFileFor('npz', path), path);
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { tensorBytes, tensorFromBytes } from './bytes';
+import { readFileFor, tensorBytes, tensorFromBytes } from './bytes';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 
@@ -95,11 +95,5 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, metadata
 }
 
 export function loadFile(path: string): Record<string, Tensor> {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path);
-  } catch (e) {
-    throw new TorchError(`safetensors: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return load(buf, path);
+  return load(readFileFor('safetensors', path), path);
 }
