@@ -10,13 +10,22 @@ const { findLibTorch } = require('./find-libtorch');
 const root = path.resolve(__dirname, '..');
 const srcDir = path.join(root, 'src-cpp');
 
-// Addon sources: every .cc in src-cpp/ (CUDA .cu files are the CMake build's business).
+// Addon sources: every .cc in src-cpp/. src-cpp/cuda/ (.cu kernels and the host code that needs
+// CUDA's headers and libraries) joins only the CMake build against a CUDA LibTorch.
 function sources() {
   return fs
     .readdirSync(srcDir)
     .filter((f) => f.endsWith('.cc'))
     .sort()
     .map((f) => `src-cpp/${f}`);
+}
+
+function cudaSources() {
+  return fs
+    .readdirSync(path.join(srcDir, 'cuda'))
+    .filter((f) => f.endsWith('.cc') || f.endsWith('.cu'))
+    .sort()
+    .map((f) => `src-cpp/cuda/${f}`);
 }
 
 // NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when a worker is terminated in the middle of a call,
@@ -41,16 +50,17 @@ function config() {
   };
 }
 
-module.exports = { sources, config, DEFINES };
+module.exports = { sources, cudaSources, config, DEFINES };
 
 if (require.main === module) {
   const what = process.argv[2];
   const sep = process.argv[3] === '--cmake' ? ';' : ' ';
   // Only the LibTorch-dependent answers run the discovery (CMake asks find_package(Torch) instead).
-  const local = ['sources', 'napi-include', 'napi-defines'].includes(what);
+  const local = ['sources', 'cuda-sources', 'napi-include', 'napi-defines'].includes(what);
   const c = local ? { sources: sources() } : config();
   const table = {
     sources: c.sources,
+    'cuda-sources': local ? cudaSources() : undefined,
     'napi-include': [path.dirname(require.resolve('node-addon-api/package.json'))],
     'napi-defines': DEFINES,
     'include-dirs': c.includeDirs,

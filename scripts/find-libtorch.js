@@ -147,6 +147,7 @@ if (require.main === module) {
     const what = process.argv[2] || '--json';
     if (what === '--cmake-prefix') process.stdout.write(lt.cmakePrefix);
     else if (what === '--version') process.stdout.write(lt.version);
+    else if (what === '--cuda') process.stdout.write(lt.cuda ? 'ON' : 'OFF');
     else process.stdout.write(JSON.stringify(lt, null, 2) + '\n');
   } catch (e) {
     process.stderr.write(e.message + '\n');

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "autograd.h"
+#include "cuda_api.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "handles.h"
@@ -116,6 +117,30 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::ZipReadAllAsyncM>("zipReadAllAsync"),
         InstanceMethod<&Addon::ZipWriteAsyncM>("zipWriteAsync"),
         InstanceMethod<&Addon::StorageInfoM>("storageInfo"),
+        InstanceMethod<&Addon::Plain<&CudaCurrentDevice>>("cudaCurrentDevice"),
+        InstanceMethod<&Addon::Plain<&CudaSetDevice>>("cudaSetDevice"),
+        InstanceMethod<&Addon::Plain<&CudaDeviceProperties>>("cudaDeviceProperties"),
+        InstanceMethod<&Addon::Plain<&CudaSynchronize>>("cudaSynchronize"),
+        InstanceMethod<&Addon::Plain<&CudaManualSeed>>("cudaManualSeed"),
+        InstanceMethod<&Addon::Plain<&CudaMemoryStats>>("cudaMemoryStats"),
+        InstanceMethod<&Addon::Plain<&CudaResetPeakStats>>("cudaResetPeakStats"),
+        InstanceMethod<&Addon::Plain<&CudaEmptyCache>>("cudaEmptyCache"),
+        InstanceMethod<&Addon::Plain<&CudaStreamNew>>("cudaStreamNew"),
+        InstanceMethod<&Addon::Plain<&CudaStreamCurrent>>("cudaStreamCurrent"),
+        InstanceMethod<&Addon::Plain<&CudaStreamDefault>>("cudaStreamDefault"),
+        InstanceMethod<&Addon::Plain<&CudaStreamSet>>("cudaStreamSet"),
+        InstanceMethod<&Addon::Plain<&CudaStreamInfo>>("cudaStreamInfo"),
+        InstanceMethod<&Addon::Plain<&CudaStreamSynchronize>>("cudaStreamSynchronize"),
+        InstanceMethod<&Addon::Plain<&CudaStreamQuery>>("cudaStreamQuery"),
+        InstanceMethod<&Addon::Plain<&CudaEventNew>>("cudaEventNew"),
+        InstanceMethod<&Addon::Plain<&CudaEventRecord>>("cudaEventRecord"),
+        InstanceMethod<&Addon::Plain<&CudaEventWait>>("cudaEventWait"),
+        InstanceMethod<&Addon::Plain<&CudaEventSynchronize>>("cudaEventSynchronize"),
+        InstanceMethod<&Addon::Plain<&CudaEventQuery>>("cudaEventQuery"),
+        InstanceMethod<&Addon::Plain<&CudaEventElapsed>>("cudaEventElapsed"),
+        InstanceMethod<&Addon::Plain<&CudaKernelCompile>>("cudaKernelCompile"),
+        InstanceMethod<&Addon::WithHandles<&CudaKernelLaunch>>("cudaKernelLaunch"),
+        InstanceMethod<&Addon::Plain<&AutocastSet>>("autocastSet"),
     });
   }
 
@@ -129,6 +154,16 @@ class Addon : public Napi::Addon<Addon> {
   template <typename F>
   Napi::Value Run(const Napi::CallbackInfo& info, F&& fn) {
     return Guard(info.Env(), errors_, std::forward<F>(fn));
+  }
+
+  // Entry points that need no addon state, or only the handle table, inside the one error guard.
+  template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+  Napi::Value Plain(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return F(info); });
+  }
+  template <Napi::Value (*F)(const Napi::CallbackInfo&, HandleTable&)>
+  Napi::Value WithHandles(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return F(info, handles_); });
   }
 
   const at::Tensor& Tensor(const Napi::CallbackInfo& info, size_t i, const char* op) {
@@ -388,7 +423,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Memory(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("tensors", static_cast<double>(handles_.Live()));
-    o.Set("bytes", static_cast<double>(handles_.StorageBytes()));
+    const HandleTable::Bytes bytes = handles_.StorageBytes();
+    o.Set("bytes", static_cast<double>(bytes.cpu));
+    o.Set("cudaBytes", static_cast<double>(bytes.cuda));
     return o;
   }
 

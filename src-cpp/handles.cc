@@ -4,13 +4,14 @@
 
 namespace torchnode {
 
-size_t HandleTable::StorageBytes() const {
+HandleTable::Bytes HandleTable::StorageBytes() const {
   std::unordered_set<const void*> seen;
-  size_t bytes = 0;
+  Bytes bytes;
   for (const auto& t : slots_) {
     if (!t.defined() || !t.has_storage()) continue;
     const auto& storage = t.storage();
-    if (seen.insert(storage.unsafeGetStorageImpl()).second) bytes += storage.nbytes();
+    if (!seen.insert(storage.unsafeGetStorageImpl()).second) continue;
+    (storage.device().is_cuda() ? bytes.cuda : bytes.cpu) += storage.nbytes();
   }
   return bytes;
 }

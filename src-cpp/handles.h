@@ -78,8 +78,11 @@ class HandleTable {
     if (GetGenerator(g) != nullptr) generators_[g] = at::Generator();
   }
 
-  // Bytes of the distinct storages held by live handles (views share one storage).
-  size_t StorageBytes() const;
+  // Bytes of the distinct storages held by live handles (views share one storage), by device kind.
+  struct Bytes {
+    size_t cpu = 0, cuda = 0;
+  };
+  Bytes StorageBytes() const;
 
  private:
   std::vector<at::Tensor> slots_;

@@ -4,6 +4,8 @@
 #include <ATen/Version.h>
 #include <dlfcn.h>
 #include <torch/cuda.h>
+
+#include "cuda/runtime.h"
 #include <torch/version.h>
 
 #include <climits>
@@ -103,6 +105,7 @@ Napi::Object ConfigInfo(Napi::Env env) {
   b.Set("library", blas.library);
   b.Set("detail", blas.detail);
   o.Set("blas", b);
+  o.Set("cudaBuilt", cuda::kBuilt);
   o.Set("cudaAvailable", torch::cuda::is_available());
   o.Set("cudaDeviceCount", static_cast<double>(torch::cuda::device_count()));
   o.Set("parallelInfo", at::get_parallel_info());

@@ -1,5 +1,9 @@
 #include "jit.h"
 
+#include <c10/core/StreamGuard.h>
+
+#include "cuda_api.h"
+
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/jit.h>
@@ -111,6 +115,8 @@ class CallWorker : public Napi::AsyncWorker {
       if (cancel_ != nullptr && __atomic_load_n(cancel_, __ATOMIC_ACQUIRE) != 0) {
         throw JsError(ErrorKind::Torch, "the call was aborted before it started");
       }
+      // Runs on the caller's current CUDA stream, as the synchronous call would.
+      c10::OptionalStreamGuard stream(stream_);
       result_ = Run(call_);
     } catch (...) {
       error_ = std::current_exception();
@@ -131,6 +137,7 @@ class CallWorker : public Napi::AsyncWorker {
   PreparedCall call_;
   JitContext& jit_;
   Napi::Promise::Deferred deferred_;
+  c10::optional<c10::Stream> stream_ = CallerStream();
   c10::IValue result_;
   std::exception_ptr error_;
   Napi::Reference<Napi::Int32Array> cancelRef_;

@@ -1,5 +1,9 @@
 #include "tensor_data.h"
 
+#include <c10/core/StreamGuard.h>
+
+#include "cuda_api.h"
+
 #include "errors.h"
 
 #include <cmath>
@@ -88,6 +92,8 @@ class CopyWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
+      // The copy is ordered after the work the caller queued on its current CUDA stream.
+      c10::OptionalStreamGuard stream(stream_);
       at::Tensor c = t_.detach();
       // A fresh tensor always (copy=true): the buffer must not alias the tensor's own memory.
       c = c.to(at::kCPU, ToJsDtype(c.scalar_type()), /*non_blocking=*/false, /*copy=*/true).resolve_conj().resolve_neg().contiguous();
@@ -112,6 +118,7 @@ class CopyWorker : public Napi::AsyncWorker {
  private:
   at::Tensor t_;
   at::Tensor out_;
+  c10::optional<c10::Stream> stream_ = CallerStream();
   const ErrorClasses& errors_;
   Napi::Promise::Deferred deferred_;
   std::exception_ptr error_;

@@ -15,6 +15,7 @@
  */
 import { binding, type NativeValue } from './binding';
 import { Device } from './device';
+import { isAvailable as cudaAvailable, requireCuda } from './cuda/device';
 import { DTYPE_CODE, dtypeFromCode, parseDType } from './dtype';
 import { TypeError as TorchTypeError } from './errors';
 import { Generator } from './generator';
@@ -281,9 +282,13 @@ function convert(p: Param, v: unknown, nat: boolean): Converted | typeof FAIL {
       const c = typeof v === 'string' ? (LAYOUT_CODE as Record<string, number>)[v] : undefined;
       return c === undefined ? FAIL : c;
     }
-    case K.Device:
-      if (v instanceof Device) return v.toString();
-      return typeof v === 'string' ? v : FAIL;
+    case K.Device: {
+      const d = v instanceof Device ? v.toString() : typeof v === 'string' ? v : undefined;
+      if (d === undefined) return FAIL;
+      // One clear error for `{ device: 'cuda' }` without CUDA, rather than LibTorch's missing-backend one.
+      if (d.startsWith('cuda') && !cudaAvailable()) requireCuda(`device '${d}'`);
+      return d;
+    }
     case K.MemoryFormat: {
       const c = typeof v === 'string' ? (MEMORY_FORMAT_CODE as Record<string, number>)[v] : undefined;
       return c === undefined ? FAIL : c;

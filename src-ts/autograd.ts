@@ -2,29 +2,17 @@
  * Autograd: grad mode (`torch.noGrad`, `torch.enableGrad`, guards), `torch.autograd.grad` and
  * `torch.autograd.backward`. `t.backward()` and `t.grad` are on Tensor (tensor.ts).
  *
- * Grad mode is per thread, as in Python. The function forms take synchronous functions only: the
- * code after an `await` runs later, interleaved with other work on the same thread, so a mode set
- * around it would leak into that work (and Python's `no_grad` has the same limit with asyncio).
+ * Grad mode is per thread, as in Python. The function forms take synchronous functions only
+ * (thread_setting.ts says why).
  */
 import { binding } from './binding';
-import { isAsyncFunction } from './memory';
 import { TypeError as TorchTypeError } from './errors';
+import { withThreadSetting } from './thread_setting';
 import { Tensor, wrap } from './tensor';
 
 function withGradMode<T>(enabled: boolean, fn: () => T, name: string): T {
-  if (typeof fn !== 'function') throw new TorchTypeError(`${name}(): argument 'fn' must be a function`);
-  if (isAsyncFunction(fn)) {
-    throw new TorchTypeError(`${name}(): takes a synchronous function (grad mode is per thread; code after an await would run in another task's mode)`);
-  }
-  const before = binding.gradEnabled(enabled);
-  try {
-    const r = fn();
-    // A thenable, not `instanceof Promise`: native promises may come from another realm.
-    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') throw new TorchTypeError(`${name}(): the function returned a promise; pass a synchronous function`);
-    return r;
-  } finally {
-    binding.gradEnabled(before);
-  }
+  let before = true;
+  return withThreadSetting(name, 'grad mode', fn, () => void (before = binding.gradEnabled(enabled)), () => void binding.gradEnabled(before));
 }
 
 /** Runs `fn` with gradient tracking off (Python's `with torch.no_grad():`). */

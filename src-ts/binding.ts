@@ -19,6 +19,8 @@ export interface NativeConfig {
   numThreads: number;
   numInteropThreads: number;
   blas: { name: string; library: string; detail: string };
+  /** This build has CUDA support compiled in (a CUDA LibTorch, src-cpp/cuda/). */
+  cudaBuilt: boolean;
   cudaAvailable: boolean;
   cudaDeviceCount: number;
   parallelInfo: string;
@@ -53,7 +55,7 @@ export interface Binding {
   free(h: Handle): boolean;
   freeMany(handles: Int32Array, count?: number): void;
   track(h: Handle): void;
-  memory(): { tensors: number; bytes: number };
+  memory(): { tensors: number; bytes: number; cudaBytes: number };
   version(): NativeVersion;
   config(): NativeConfig;
   manualSeed(seed: number | bigint): void;
@@ -121,6 +123,49 @@ export interface Binding {
   zipWriteAsync(path: string, names: string[], payloads: (Uint8Array | Handle)[]): Promise<void>;
   /** [storage key, storage bytes, storage offset in elements] */
   storageInfo(h: Handle): [number, number, number];
+  /** CUDA (src-cpp/cuda_api.h). Streams, events and kernels are opaque native objects. */
+  cudaCurrentDevice(): number;
+  cudaSetDevice(device: number): void;
+  cudaDeviceProperties(device: number): NativeDeviceProperties;
+  cudaSynchronize(device: number): void;
+  /** device -1: every device. */
+  cudaManualSeed(seed: bigint, device: number): void;
+  cudaMemoryStats(device: number): { allocated: number; reserved: number; maxAllocated: number; maxReserved: number };
+  cudaResetPeakStats(device: number): void;
+  cudaEmptyCache(): void;
+  cudaStreamNew(device: number, priority: number): NativeObject;
+  cudaStreamCurrent(device: number): NativeObject;
+  cudaStreamDefault(device: number): NativeObject;
+  /** Makes the stream current on its device; returns the stream it replaced. */
+  cudaStreamSet(stream: NativeObject): NativeObject;
+  cudaStreamInfo(stream: NativeObject): { device: number; id: bigint };
+  cudaStreamSynchronize(stream: NativeObject): void;
+  cudaStreamQuery(stream: NativeObject): boolean;
+  cudaEventNew(enableTiming: boolean, blocking: boolean, interprocess: boolean): NativeObject;
+  cudaEventRecord(event: NativeObject, stream: NativeObject): void;
+  cudaEventWait(event: NativeObject, stream: NativeObject): void;
+  cudaEventSynchronize(event: NativeObject): void;
+  cudaEventQuery(event: NativeObject): boolean;
+  cudaEventElapsed(start: NativeObject, end: NativeObject): number;
+  cudaKernelCompile(source: string, name: string, options: string[], device: number): NativeObject;
+  cudaKernelLaunch(kernel: NativeObject, grid: number[], block: number[], sharedMemBytes: number, stream: NativeObject | null, kinds: string[], values: unknown[]): void;
+  /** Sets autocast for 'cuda' or 'cpu' (dtype: a ScalarType code, or null to keep); returns the previous [enabled, dtype code]. */
+  autocastSet(device: 'cuda' | 'cpu', enabled: boolean, dtype: number | null): [boolean, number];
+}
+
+/** An opaque native object (a CUDA stream, event or kernel) that JS only hands back. */
+export type NativeObject = object;
+
+export interface NativeDeviceProperties {
+  name: string;
+  major: number;
+  minor: number;
+  totalMemory: number;
+  multiProcessorCount: number;
+  maxThreadsPerBlock: number;
+  sharedMemoryPerBlock: number;
+  warpSize: number;
+  uuid: string;
 }
 
 const root = path.join(__dirname, '..');

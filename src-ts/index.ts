@@ -7,6 +7,7 @@
  * console.log(y.toString());
  */
 import { binding } from './binding';
+import { manualSeedAll as cudaManualSeedAll } from './cuda';
 import './generated/methods';
 import './indexing';
 
@@ -35,6 +36,10 @@ export const utils = { data };
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard } from './autograd';
 export * as autograd from './autograd_api';
 export * as jit from './jit';
+export * as cuda from './cuda';
+export * as fused from './fused';
+export { autocast, isAutocastEnabled } from './autocast';
+export type { AutocastOptions, AutocastDevice } from './autocast';
 export { share, fromShared, releaseShared, sharedCount } from './shared';
 export type { SharedTensor } from './shared';
 export { runAsync, setRunAsyncWorkers } from './run_async';
@@ -90,7 +95,8 @@ export interface Config {
   numThreads: number;
   numInteropThreads: number;
   blas: { name: string; library: string; detail: string };
-  cuda: { available: boolean; deviceCount: number; version: string | null };
+  /** built: compiled with CUDA support; available: built and a device is present. */
+  cuda: { built: boolean; available: boolean; deviceCount: number; version: string | null };
   libtorch: { version: string; builtAgainst: string };
   parallelInfo: string;
   buildConfig: string;
@@ -103,16 +109,17 @@ export function config(): Config {
     numThreads: c.numThreads,
     numInteropThreads: c.numInteropThreads,
     blas: c.blas,
-    cuda: { available: c.cudaAvailable, deviceCount: c.cudaDeviceCount, version: native.cuda },
+    cuda: { built: c.cudaBuilt, available: c.cudaAvailable, deviceCount: c.cudaDeviceCount, version: native.cuda },
     libtorch: { version: native.libtorch, builtAgainst: native.builtAgainst },
     parallelInfo: c.parallelInfo,
     buildConfig: c.buildConfig,
   };
 }
 
-/** Seeds LibTorch's generators: the same numbers as Python's `torch.manual_seed(seed)`. */
+/** Seeds LibTorch's generators, CPU and every CUDA device: the same numbers as Python's `torch.manual_seed(seed)`. */
 export function manualSeed(seed: number | bigint): void {
   binding.manualSeed(seed);
+  cudaManualSeedAll(seed);
 }
 /** Intra-op threads (process-wide). Default: the machine's cores, unless OMP_NUM_THREADS is set. */
 export function setNumThreads(n: number): void {

@@ -215,7 +215,11 @@ function asyncScope(s: Scope, fn: () => Promise<unknown>): Promise<unknown> {
   );
 }
 
-/** Live tensors made through torchnode in this thread, and their storage bytes (CPU). */
-export function memory(): { tensors: number; bytes: number } {
+/**
+ * Live tensors made through torchnode in this thread and their storage bytes: `bytes` on the CPU,
+ * `cudaBytes` on CUDA devices (0 without CUDA). LibTorch's caching allocator may hold more CUDA
+ * memory than live tensors use: see `torch.cuda.memoryReserved()`.
+ */
+export function memory(): { tensors: number; bytes: number; cudaBytes: number } {
   return binding.memory();
 }

@@ -9,6 +9,7 @@ import { argError, IndexError, TorchError } from './errors';
 import { formatTensor } from './format';
 import { keep, release, setTensorCheck, track } from './memory';
 import { ATEN, opId } from './ops';
+import { deviceIndex as cudaDeviceIndex, isAvailable as cudaAvailable, requireCuda } from './cuda/device';
 
 /** What binary ops take besides a tensor: a Python-style scalar. */
 export type Scalar = number | bigint | boolean;
@@ -248,13 +249,15 @@ export class Tensor {
     };
     take(target);
     take(second);
+    const dev = o.device === undefined ? undefined : deviceString(o.device);
+    if (dev !== undefined && dev.startsWith('cuda') && !cudaAvailable()) requireCuda('to');
     return wrap(
       call(
         opId(ATEN.to),
         this._h,
         o.dtype === undefined ? undefined : dtypeCode(o.dtype, 'to'),
         undefined,
-        o.device === undefined ? undefined : deviceString(o.device),
+        dev,
         undefined,
         o.nonBlocking ?? false,
         o.copy ?? false,
@@ -281,6 +284,18 @@ export class Tensor {
   }
   cpu(): Tensor {
     return this.to('cpu');
+  }
+  /**
+   * A copy on a CUDA device (default: the current one), or this tensor if it is there already
+   * (`t.cuda()`, `t.cuda(1)`, `t.cuda('cuda:1', { nonBlocking: true })`).
+   */
+  cuda(device?: DeviceLike | number | { nonBlocking?: boolean }, options: { nonBlocking?: boolean } = {}): Tensor {
+    if (device !== null && typeof device === 'object' && !(device instanceof Device)) {
+      options = device;
+      device = undefined;
+    }
+    const index = cudaDeviceIndex(device as DeviceLike | number | undefined, 'cuda');
+    return this.to({ device: `cuda:${index}`, nonBlocking: options.nonBlocking ?? false });
   }
 
   /** PyTorch's `t.T`: all dims reversed. */
