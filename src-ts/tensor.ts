@@ -276,6 +276,24 @@ export class Tensor {
   long(): Tensor {
     return this.to('int64');
   }
+  bfloat16(): Tensor {
+    return this.to('bfloat16');
+  }
+  short(): Tensor {
+    return this.to('int16');
+  }
+  byte(): Tensor {
+    return this.to('uint8');
+  }
+  char(): Tensor {
+    return this.to('int8');
+  }
+  cfloat(): Tensor {
+    return this.to('complex64');
+  }
+  cdouble(): Tensor {
+    return this.to('complex128');
+  }
   int(): Tensor {
     return this.to('int32');
   }

@@ -42,6 +42,12 @@ struct LaunchConfig {
   uint32_t sharedMemBytes = 0;
 };
 
+[[noreturn]] inline void NotBuilt() {
+  throw std::runtime_error(
+      "CUDA is not available: this torchnode was built against a CPU-only LibTorch. Build against a CUDA "
+      "LibTorch (LIBTORCH=/path/to/libtorch or a CUDA PyTorch in python3, then npm run build:native)");
+}
+
 #ifdef TORCHNODE_WITH_CUDA
 constexpr bool kBuilt = true;
 int CurrentDevice();
@@ -67,11 +73,6 @@ void LaunchKernel(Kernel& kernel, const LaunchConfig& config, const c10::Stream&
 int KernelDevice(const Kernel& kernel);
 #else
 constexpr bool kBuilt = false;
-[[noreturn]] inline void NotBuilt() {
-  throw std::runtime_error(
-      "CUDA is not available: this torchnode was built against a CPU-only LibTorch. Build against a CUDA "
-      "LibTorch (LIBTORCH=/path/to/libtorch or a CUDA PyTorch in python3, then npm run build:native)");
-}
 inline int CurrentDevice() { NotBuilt(); }
 inline void SetDevice(int) { NotBuilt(); }
 inline DeviceProperties Properties(int) { NotBuilt(); }

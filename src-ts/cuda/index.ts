@@ -40,12 +40,12 @@ export function getDeviceProperties(device?: DeviceArg): DeviceProperties {
 
 /** e.g. 'NVIDIA H100 80GB HBM3'. */
 export function getDeviceName(device?: DeviceArg): string {
-  return getDeviceProperties(device).name;
+  return binding.cudaDeviceProperties(deviceIndex(device, 'getDeviceName')).name;
 }
 
 /** [major, minor] compute capability, e.g. [9, 0]. */
 export function getDeviceCapability(device?: DeviceArg): [number, number] {
-  const p = getDeviceProperties(device);
+  const p = binding.cudaDeviceProperties(deviceIndex(device, 'getDeviceCapability'));
   return [p.major, p.minor];
 }
 
@@ -87,23 +87,25 @@ export interface MemoryStats {
 
 /** The caching allocator's counters for `device`. */
 export function memoryStats(device?: DeviceArg): MemoryStats {
-  return binding.cudaMemoryStats(deviceIndex(device, 'memoryStats'));
+  return stats(device, 'memoryStats');
 }
 
+const stats = (device: DeviceArg | undefined, fn: string): MemoryStats => binding.cudaMemoryStats(deviceIndex(device, fn));
+
 export function memoryAllocated(device?: DeviceArg): number {
-  return memoryStats(device).allocated;
+  return stats(device, 'memoryAllocated').allocated;
 }
 
 export function memoryReserved(device?: DeviceArg): number {
-  return memoryStats(device).reserved;
+  return stats(device, 'memoryReserved').reserved;
 }
 
 export function maxMemoryAllocated(device?: DeviceArg): number {
-  return memoryStats(device).maxAllocated;
+  return stats(device, 'maxMemoryAllocated').maxAllocated;
 }
 
 export function maxMemoryReserved(device?: DeviceArg): number {
-  return memoryStats(device).maxReserved;
+  return stats(device, 'maxMemoryReserved').maxReserved;
 }
 
 /** Starts the peaks (`maxMemoryAllocated`, `maxMemoryReserved`) over from the current values. */
