@@ -43,7 +43,9 @@ function config() {
     libDirs: [lt.libDir],
     libraries: lt.libs.map((l) => `-l${l}`),
     defines: [...DEFINES, ...abi],
-    cflags: ['-std=c++17', '-fexceptions', '-O2', '-Wno-unused-parameter', '-Wno-deprecated-declarations'],
+    // -fno-math-errno: sqrt and friends need not set errno (nothing reads it), so loops over them
+    // vectorize (the fused CPU kernels).
+    cflags: ['-std=c++17', '-fexceptions', '-O2', '-fno-math-errno', '-Wno-unused-parameter', '-Wno-deprecated-declarations'],
     // Non-system LibTorch: record where it lives so the addon finds it without LD_LIBRARY_PATH.
     ldflags: lt.system ? [] : [`-Wl,-rpath,${lt.libDir}`],
     libtorch: lt,

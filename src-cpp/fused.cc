@@ -84,34 +84,63 @@ std::tuple<at::Tensor, at::Tensor> BiasGeluBackwardCpu(const at::Tensor& grad, c
 // PyTorch's Adam/AdamW step (torch/optim/adam.py, single-tensor form) fused per element, in the
 // parameter's precision with scalars in that precision, in the op-by-op version's order of
 // operations (so the two agree to rounding; ATen's vectorized add may use an FMA).
-template <typename T>
-void AdamTensor(T* p, const T* g, T* m, T* v, T* vmax, int64_t n, const AdamScalars& s) {
+// The options are template parameters and the scalars plain values so the inner loop has no
+// branches or loads through references, and vectorizes.
+template <typename T, bool kMaximize, int kDecay, bool kAmsgrad>
+void AdamRange(T* __restrict__ p, const T* __restrict__ g, T* __restrict__ m, T* __restrict__ v,
+               T* __restrict__ vmax, int64_t begin, int64_t end, T b1, T b2, T one_minus_b1, T one_minus_b2,
+               T decay, T wd, T bc2, T eps, T step) {
+  for (int64_t i = begin; i < end; ++i) {
+    T grad = kMaximize ? -g[i] : g[i];
+    T param = p[i];
+    if (kDecay == 1) param = param * decay;   // AdamW: decoupled
+    if (kDecay == 2) grad = grad + wd * param;  // Adam: L2 in the gradient
+    const T mi = m[i] * b1 + grad * one_minus_b1;
+    const T vi = v[i] * b2 + one_minus_b2 * (grad * grad);
+    m[i] = mi;
+    v[i] = vi;
+    T second = vi;
+    if (kAmsgrad) {
+      second = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = second;
+    }
+    const T denom = std::sqrt(second) / bc2 + eps;
+    p[i] = param + step * (mi / denom);
+  }
+}
+
+template <typename T, bool kMaximize, int kDecay, bool kAmsgrad>
+void AdamTensorAs(T* p, const T* g, T* m, T* v, T* vmax, int64_t n, const AdamScalars& s) {
   const T b1 = static_cast<T>(s.beta1), b2 = static_cast<T>(s.beta2);
   const T one_minus_b1 = static_cast<T>(1 - s.beta1), one_minus_b2 = static_cast<T>(1 - s.beta2);
   const T decay = static_cast<T>(1 - s.lr * s.weight_decay), wd = static_cast<T>(s.weight_decay);
   const T bc2 = static_cast<T>(s.bias_correction2_sqrt), eps = static_cast<T>(s.eps);
   const T step = static_cast<T>(-s.step_size);
-  at::parallel_for(0, n, 2048, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T grad = s.maximize ? -g[i] : g[i];
-      T param = p[i];
-      if (s.weight_decay != 0) {
-        if (s.decoupled) param = param * decay;
-        else grad = grad + wd * param;
-      }
-      const T mi = m[i] * b1 + grad * one_minus_b1;
-      const T vi = v[i] * b2 + one_minus_b2 * (grad * grad);
-      m[i] = mi;
-      v[i] = vi;
-      T second = vi;
-      if (vmax != nullptr) {
-        second = std::max(vmax[i], vi);
-        vmax[i] = second;
-      }
-      const T denom = std::sqrt(second) / bc2 + eps;
-      p[i] = param + step * (mi / denom);
-    }
+  at::parallel_for(0, n, 32768, [=](int64_t begin, int64_t end) {
+    AdamRange<T, kMaximize, kDecay, kAmsgrad>(p, g, m, v, vmax, begin, end, b1, b2, one_minus_b1, one_minus_b2, decay,
+                                              wd, bc2, eps, step);
   });
+}
+
+template <typename T>
+void AdamTensor(T* p, const T* g, T* m, T* v, T* vmax, int64_t n, const AdamScalars& s) {
+  const int decay = s.weight_decay == 0 ? 0 : s.decoupled ? 1 : 2;
+  const bool ams = vmax != nullptr;
+#define TORCHNODE_ADAM_CASE(MAX, DECAY, AMS) \
+  if (s.maximize == MAX && decay == DECAY && ams == AMS) return AdamTensorAs<T, MAX, DECAY, AMS>(p, g, m, v, vmax, n, s);
+  TORCHNODE_ADAM_CASE(false, 0, false)
+  TORCHNODE_ADAM_CASE(false, 1, false)
+  TORCHNODE_ADAM_CASE(false, 2, false)
+  TORCHNODE_ADAM_CASE(false, 0, true)
+  TORCHNODE_ADAM_CASE(false, 1, true)
+  TORCHNODE_ADAM_CASE(false, 2, true)
+  TORCHNODE_ADAM_CASE(true, 0, false)
+  TORCHNODE_ADAM_CASE(true, 1, false)
+  TORCHNODE_ADAM_CASE(true, 2, false)
+  TORCHNODE_ADAM_CASE(true, 0, true)
+  TORCHNODE_ADAM_CASE(true, 1, true)
+  TORCHNODE_ADAM_CASE(true, 2, true)
+#undef TORCHNODE_ADAM_CASE
 }
 
 void AdamCpu(at::TensorList params, at::TensorList grads, at::TensorList exp_avgs, at::TensorList exp_avg_sqs,
