@@ -20,6 +20,8 @@ function collect(file, seen = new Set()) {
       names.add(p.split(/\s+as\s+/).pop().trim());
     }
   }
+  // Namespaces (`export * as nn from './nn'`).
+  for (const m of src.matchAll(/export \* as ([A-Za-z_$][\w$]*) from/g)) names.add(m[1]);
   for (const m of src.matchAll(/export \* from '([^']*)'/g)) collect(path.join(path.dirname(file), m[1] + '.d.ts'), seen);
 }
 collect(path.join(dist, 'index.d.ts'));

@@ -14,8 +14,8 @@ describe('package', () => {
   });
   it('loads as ESM and as CommonJS from the build', () => {
     const root = path.join(__dirname, '..');
-    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as torch from ${JSON.stringify(path.join(root, 'dist', 'index.mjs'))}; import def from ${JSON.stringify(path.join(root, 'dist', 'index.mjs'))}; console.log(torch.ones(2).add(1).toString(), typeof def.tensor, torch.float32)`], { encoding: 'utf8' });
-    expect(esm.trim()).toBe('tensor([2., 2.]) function float32');
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as torch from ${JSON.stringify(path.join(root, 'dist', 'index.mjs'))}; import def from ${JSON.stringify(path.join(root, 'dist', 'index.mjs'))}; console.log(torch.ones(2).add(1).toString(), typeof def.tensor, torch.float32, typeof torch.nn.Linear, typeof torch.cuda.isAvailable, typeof torch.optim.Adam)`], { encoding: 'utf8' });
+    expect(esm.trim()).toBe('tensor([2., 2.]) function float32 function function function');
     const cjs = execFileSync(process.execPath, ['-e', `const torch = require(${JSON.stringify(root)}); console.log(torch.tensor([1]).toString())`], { encoding: 'utf8' });
     expect(cjs.trim()).toBe('tensor([1])');
   });
