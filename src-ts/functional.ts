@@ -6,7 +6,7 @@
 import { binding } from './binding';
 import { argError } from './errors';
 import { op, opId } from './ops';
-import { Tensor, wrap } from './tensor';
+import { Tensor, tensorArg, wrap } from './tensor';
 
 const ATEN_F = {
   tensordot: op('aten::tensordot'),
@@ -14,11 +14,6 @@ const ATEN_F = {
   uniqueDim: op('aten::unique_dim'),
   uniqueConsecutive: op('aten::unique_consecutive'),
 };
-
-function tensorArg(t: unknown, fn: string, param: string): Tensor {
-  if (t instanceof Tensor) return t;
-  return argError(fn, param, 'a Tensor', t);
-}
 
 export type TensordotDims = number | [number | number[], number | number[]];
 

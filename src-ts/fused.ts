@@ -8,18 +8,13 @@ import { binding } from './binding';
 import { dtypeCode, type DTypeLike } from './dtype';
 import { argError, ValueError } from './errors';
 import { op, opId } from './ops';
-import { Tensor, wrap } from './tensor';
+import { Tensor, tensorArg, wrap } from './tensor';
 
 const OPS = {
   normalizeImages: op('torchnode::normalize_images'),
   biasGelu: op('torchnode::bias_gelu'),
   adam_: op('torchnode::adam_'),
 };
-
-function tensorArg(t: unknown, fn: string, param: string): Tensor {
-  if (t instanceof Tensor) return t;
-  return argError(fn, param, 'a Tensor', t);
-}
 
 function numbers(v: unknown, fn: string, param: string): number[] {
   if (typeof v === 'number') return [v];

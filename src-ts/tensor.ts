@@ -326,3 +326,9 @@ export class Tensor {
 
 setTensorCheck((x: unknown): x is Tensor => x instanceof Tensor);
 
+/** `t` as a Tensor, or torchnode's TypeError naming the function and parameter. */
+export function tensorArg(t: unknown, fn: string, param: string): Tensor {
+  if (t instanceof Tensor) return t;
+  return argError(fn, param, 'a Tensor', t);
+}
+

@@ -2,52 +2,13 @@
  * Optimizers against Python: the same model, data and seed; parameters after each of five steps
  * must match Python's, and the state dict must have Python's layout.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as torch from '../src-ts';
+import { fixture, replay } from './optim_cases';
 const { nn, optim } = torch;
-
-interface Enc {
-  dtype: string;
-  shape: number[];
-  data: number[];
-}
-interface OptimCase {
-  name: string;
-  js: string;
-  x: Enc;
-  y: Enc;
-  steps: Record<string, Enc>[];
-  paramGroups: Record<string, unknown>[];
-  stateKeys: Record<string, string[]>;
-}
-const fixture: { optim: OptimCase[]; schedulers: { name: string; js: string; optJs: string; metrics: number[] | null; lrs: number[]; momenta: (number | null)[] }[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
-const build = (e: Enc): torch.Tensor => torch.tensor(e.data, { dtype: e.dtype as torch.DType }).reshape(e.shape);
 
 describe('optimizers against Python', () => {
   it.each(fixture.optim.map((c) => [c.name, c] as const))('%s', (_n, c) => {
-    torch.manualSeed(0);
-    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 2));
-    const opt = new Function('optim', 'params', 'model', `return ${c.js}`)(optim, model.parameters(), model) as torch.optim.Optimizer;
-    const before = torch.memory().tensors;
-    torch.scope(() => {
-      const x = build(c.x);
-      const y = build(c.y);
-      c.steps.forEach((expected, step) => {
-        torch.scope(() => {
-          opt.zeroGrad();
-          nn.functional.mseLoss(model.call(x) as torch.Tensor, y).backward();
-          opt.step();
-        });
-        const sd = model.stateDict();
-        for (const [k, e] of Object.entries(expected)) {
-          const got = Array.from(sd[k].reshape(-1).toTypedArray() as Float32Array);
-          e.data.forEach((v, i) => {
-            if (Math.abs(got[i] - v) > 1e-6 + 1e-5 * Math.abs(v)) throw new Error(`step ${step + 1} ${k}[${i}]: expected ${v}, got ${got[i]}`);
-          });
-        }
-      });
-    });
+    const { model, opt, before } = replay(c);
     const sd = opt.stateDict();
     const groups = sd.param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k]) => k in c.paramGroups[0])));
     expect(groups).toEqual(c.paramGroups.map((g) => ({ ...g, ...('betas' in g ? { betas: g.betas } : {}) })));

@@ -3,10 +3,9 @@
  * against the LibTorch composition it replaces, the fused Adam/AdamW against Python's
  * trajectories, and bad calls.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as torch from '../src-ts';
-const { nn, optim } = torch;
+import { fixture, replay } from './optim_cases';
+const { nn } = torch;
 
 const maxDiff = (a: torch.Tensor, b: torch.Tensor): number => a.sub(b).abs().max().item() as number;
 
@@ -110,51 +109,15 @@ describe('fused.biasGelu', () => {
   });
 });
 
-interface Enc {
-  dtype: string;
-  shape: number[];
-  data: number[];
-}
-interface OptimCase {
-  name: string;
-  js: string;
-  x: Enc;
-  y: Enc;
-  steps: Record<string, Enc>[];
-}
-const fixture: { optim: OptimCase[] } = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'nn.json'), 'utf8'));
-const build = (e: Enc): torch.Tensor => torch.tensor(e.data, { dtype: e.dtype as torch.DType }).reshape(e.shape);
-
 describe('fused Adam/AdamW', () => {
   const adamCases = fixture.optim.filter((c) => /new optim\.Adam/.test(c.js));
   it('has Python trajectories to check against', () => expect(adamCases.length).toBeGreaterThanOrEqual(4));
 
   it.each(adamCases.map((c) => [c.name, c] as const))('%s with fused: true follows Python', (_n, c) => {
-    torch.manualSeed(0);
-    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 2));
     // The same optimizer expression as the fixture, with fused: true added to its options.
     const js = c.js.replace(/\{ lr: ([^}]*)\}\)$/, '{ lr: $1, fused: true })');
     expect(js).toContain('fused: true');
-    const opt = new Function('optim', 'params', 'model', `return ${js}`)(optim, model.parameters(), model) as torch.optim.Optimizer;
-    const before = torch.memory().tensors;
-    torch.scope(() => {
-      const x = build(c.x);
-      const y = build(c.y);
-      c.steps.forEach((expected, step) => {
-        torch.scope(() => {
-          opt.zeroGrad();
-          nn.functional.mseLoss(model.call(x) as torch.Tensor, y).backward();
-          opt.step();
-        });
-        const sd = model.stateDict();
-        for (const [k, e] of Object.entries(expected)) {
-          const got = Array.from(sd[k].reshape(-1).toTypedArray() as Float32Array);
-          e.data.forEach((v, i) => {
-            if (Math.abs(got[i] - v) > 1e-6 + 1e-5 * Math.abs(v)) throw new Error(`step ${step + 1} ${k}[${i}]: expected ${v}, got ${got[i]}`);
-          });
-        }
-      });
-    });
+    const { model, opt, before } = replay(c, js);
     // Only the optimizer's state stays behind.
     const state = opt.stateDict().state as Map<number, Record<string, unknown>>;
     const stateTensors = [...state.values()].reduce((n, s) => n + Object.keys(s).length, 0);
