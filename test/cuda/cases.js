@@ -119,8 +119,12 @@ function cases(torch, assert) {
   it('await t.data() and async TorchScript calls run off the main thread on the caller stream', async () => {
     const g = torch.arange(1000, { dtype: 'float32', device: 'cuda' });
     const s = new torch.cuda.Stream();
-    const p = torch.cuda.withStream(s, () => g.mul(2).data());
-    const data = await p;
+    // Started inside withStream (which takes synchronous functions), awaited outside it.
+    let pending;
+    torch.cuda.withStream(s, () => {
+      pending = g.mul(2).data();
+    });
+    const data = await pending;
     assert.equal(data.length, 1000);
     assert.equal(data[999], 1998);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchnode-cuda-'));
@@ -214,7 +218,8 @@ function cases(torch, assert) {
 
   it('fused adam_ handles more tensors and chunks than one launch holds', () => {
     torch.manualSeed(3);
-    const shapes = Array.from({ length: 30 }, (_, i) => (i % 7 === 0 ? [700, 700] : [i + 1, 5]));
+    // 30 tensors (more than the 24 a launch takes) and 5 x 245 chunks (more than its 320 blocks).
+    const shapes = Array.from({ length: 30 }, (_, i) => (i % 7 === 0 ? [2000, 2000] : [i + 1, 5]));
     const mk = () => shapes.map((s) => torch.randn(s, { device: 'cuda' }));
     const p1 = mk();
     const p2 = p1.map((t) => t.clone());
