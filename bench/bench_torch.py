@@ -52,16 +52,16 @@ def addcmul(iters):
     return best(iters, run)
 
 
-def matmul(n=1024, iters=20):
+def matmul(n=1024, iters=10):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
-    for _ in range(3):
-        a @ b
-    t = time.perf_counter()
-    for _ in range(iters):
-        a @ b
-    dt = (time.perf_counter() - t) / iters
-    return 2 * n**3 / dt / 1e9
+
+    def run(k):
+        for _ in range(k):
+            a @ b
+
+    us = best(iters, run)
+    return 2 * n**3 / (us / 1e6) / 1e9
 
 
 print(json.dumps({

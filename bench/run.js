@@ -80,14 +80,14 @@ async function addGcOnly(n, iters) {
   return Number(process.hrtime.bigint() - t0) / 1e3 / iters;
 }
 
-function matmul(n = 1024, iters = 20) {
+function matmul(n = 1024, iters = 10) {
   return torch.scope(() => {
     const a = torch.randn(n, n);
     const b = torch.randn(n, n);
-    for (let i = 0; i < 3; i++) torch.scope(() => a.matmul(b) && undefined);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) torch.scope(() => a.matmul(b) && undefined);
-    const us = Number(process.hrtime.bigint() - t0) / 1e3 / iters;
+    // Best of REPEATS windows, as the per-op workloads (and bench_torch.py's matmul).
+    const us = best(iters, (k) => {
+      for (let i = 0; i < k; i++) torch.scope(() => a.matmul(b) && undefined);
+    });
     return (2 * n ** 3) / (us / 1e6) / 1e9;
   });
 }
