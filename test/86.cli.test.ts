@@ -52,6 +52,8 @@ describe('torchnode CLI', () => {
     expect(json.libtorch).toBe(torch.version.libtorch);
     expect(json.blas.name).toBe(torch.config().blas.name);
     expect(json.threads.intraOp).toBeGreaterThan(0);
+    expect(json.cuda).toEqual(expect.objectContaining({ built: torch.cuda.isBuilt(), available: torch.cuda.isAvailable() }));
+    expect(text.stdout).toContain(torch.cuda.isBuilt() ? `CUDA      ${torch.version.cuda}` : 'CUDA      none (a CPU-only build)');
     expect(JSON.parse(cli('--threads', '1', 'info', '--json').stdout).threads.intraOp).toBe(1);
   });
 

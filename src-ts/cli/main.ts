@@ -76,7 +76,12 @@ program
       const info = {
         torchnode: torch.version.torchnode,
         libtorch: torch.version.libtorch,
-        cuda: { version: torch.version.cuda, available: c.cuda.available, devices: c.cuda.deviceCount },
+        cuda: {
+          version: torch.version.cuda,
+          built: c.cuda.built,
+          available: c.cuda.available,
+          devices: c.cuda.available ? Array.from({ length: c.cuda.deviceCount }, (_, i) => torch.cuda.getDeviceName(i)) : [],
+        },
         blas: c.blas,
         threads: { intraOp: c.numThreads, interOp: c.numInteropThreads },
         node: process.version,
@@ -90,7 +95,7 @@ program
         [
           `torchnode ${info.torchnode}`,
           `LibTorch  ${info.libtorch}`,
-          `CUDA      ${info.cuda.version ?? 'none'} (${info.cuda.available ? `${info.cuda.devices} device(s)` : 'not available'})`,
+          `CUDA      ${info.cuda.built ? `${info.cuda.version} (${info.cuda.available ? info.cuda.devices.join(', ') : 'no device found'})` : 'none (a CPU-only build)'}`,
           `BLAS      ${c.blas.name}`,
           `threads   ${info.threads.intraOp} intra-op, ${info.threads.interOp} inter-op`,
           `Node      ${info.node} (${info.platform})`,
