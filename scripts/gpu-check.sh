@@ -32,6 +32,11 @@ fi
 echo "== $(node --version), $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)')"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 
+# CMake finds nvcc on PATH or through CUDACXX.
+if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
+  export PATH=/usr/local/cuda/bin:$PATH CUDACXX=/usr/local/cuda/bin/nvcc
+fi
+
 echo "== build (cmake against the Python PyTorch's LibTorch; CUDA on when it has CUDA)"
 start=$(date +%s)
 NAPI_INC=$(node -p "require('path').join(require.resolve('node-api-headers/package.json'), '..', 'include')")
