@@ -29,8 +29,8 @@ if ! command -v node >/dev/null; then
   chmod +x /tmp/torchnode-node/node
   export PATH=/tmp/torchnode-node:$PATH
 fi
-echo "== $(node --version), $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)')"
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+echo "== $(node --version), $(python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' 2>/dev/null || echo 'no PyTorch in python3')"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo 'no nvidia-smi'
 
 # CMake finds nvcc on PATH or through CUDACXX.
 if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
