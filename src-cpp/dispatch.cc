@@ -419,12 +419,8 @@ Napi::Value OpRegistry::CallFast(const Napi::CallbackInfo& info, size_t first, s
   return Napi::Number::New(env, handles.Add(std::move(r)));
 }
 
-Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles) {
-  if (v.isTensor()) {
-    const at::Tensor& t = v.toTensor();
-    if (!t.defined()) return env.Null();
-    return Napi::Number::New(env, handles.Add(t));
-  }
+Napi::Value ScalarToJs(Napi::Env env, const c10::IValue& v) {
+  if (v.isNone()) return env.Null();
   if (v.isInt()) {
     int64_t i = v.toInt();
     if (std::fabs(static_cast<double>(i)) <= kMaxSafeInt) return Napi::Number::New(env, static_cast<double>(i));
@@ -432,7 +428,6 @@ Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles) {
   }
   if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
   if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isNone()) return env.Null();
   if (v.isString()) return Napi::String::New(env, v.toStringRef());
   if (v.isDevice()) return Napi::String::New(env, v.toDevice().str());
   if (v.isComplexDouble()) {
@@ -442,6 +437,17 @@ Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles) {
     o.Set("imag", c.imag());
     return o;
   }
+  return Napi::Value();
+}
+
+Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles) {
+  if (v.isTensor()) {
+    const at::Tensor& t = v.toTensor();
+    if (!t.defined()) return env.Null();
+    return Napi::Number::New(env, handles.Add(t));
+  }
+  Napi::Value scalar = ScalarToJs(env, v);
+  if (!scalar.IsEmpty()) return scalar;
   if (v.isTensorList()) {
     auto list = v.toTensorList();
     Napi::Array a = Napi::Array::New(env, list.size());

@@ -99,6 +99,10 @@ class OpRegistry {
   std::unordered_map<std::string, int32_t> ids_;
 };
 
+// None, int (bigint beyond 2^53), float, bool, str, device, complex -> JS; an empty Value for
+// anything else. The one scalar conversion for op results (ToJs) and TorchScript values (ivalue.cc).
+Napi::Value ScalarToJs(Napi::Env env, const c10::IValue& v);
+
 // IValue -> JS (tensors become new handles). Exposed for jit and other callers later.
 Napi::Value ToJs(Napi::Env env, const c10::IValue& v, HandleTable& handles);
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "dispatch.h"
 #include "errors.h"
 #include "handles.h"
 
@@ -175,28 +176,13 @@ c10::IValue JsToIValue(const Napi::Value& v, const c10::TypePtr& type, IValueCon
 }
 
 Napi::Value IValueToJs(Napi::Env env, const c10::IValue& v, IValueContext& ctx) {
-  if (v.isNone()) return env.Null();
   if (v.isTensor()) {
     const at::Tensor& t = v.toTensor();
     if (!t.defined()) return env.Null();
     return ctx.wrapTensor.Call({Napi::Number::New(env, ctx.handles->Add(t))});
   }
-  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isInt()) {
-    int64_t x = v.toInt();
-    if (x >= -9007199254740991LL && x <= 9007199254740991LL) return Napi::Number::New(env, static_cast<double>(x));
-    return Napi::BigInt::New(env, x);
-  }
-  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
-  if (v.isComplexDouble()) {
-    auto c = v.toComplexDouble();
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("real", c.real());
-    o.Set("imag", c.imag());
-    return o;
-  }
-  if (v.isString()) return Napi::String::New(env, v.toStringRef());
-  if (v.isDevice()) return Napi::String::New(env, v.toDevice().str());
+  Napi::Value scalar = ScalarToJs(env, v);
+  if (!scalar.IsEmpty()) return scalar;
   if (v.isList()) {
     auto list = v.toListRef();
     Napi::Array a = Napi::Array::New(env, list.size());
