@@ -1,9 +1,5 @@
 #include "jit.h"
 
-#include <c10/core/StreamGuard.h>
-
-#include "cuda_api.h"
-
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/jit.h>
@@ -12,6 +8,7 @@
 #include <sstream>
 
 #include "handles.h"
+#include "promise_worker.h"
 
 namespace torchnode {
 
@@ -98,48 +95,29 @@ c10::IValue Run(PreparedCall& call) {
   return out;
 }
 
-class CallWorker : public Napi::AsyncWorker {
+class CallWorker : public PromiseWorker {
  public:
   CallWorker(Napi::Env env, PreparedCall call, JitContext& jit, const Napi::Value& cancel)
-      : Napi::AsyncWorker(env), call_(std::move(call)), jit_(jit), deferred_(Napi::Promise::Deferred::New(env)) {
+      : PromiseWorker(env, *jit.errors), call_(std::move(call)), jit_(jit) {
     // An Int32Array over shared memory: JS sets [0] = 1 to drop the call if it has not started.
     if (cancel.IsTypedArray()) {
       cancelRef_ = Napi::Persistent(cancel.As<Napi::Int32Array>());
       cancel_ = cancel.As<Napi::Int32Array>().Data();
     }
   }
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  // Runs on libuv's pool: LibTorch only, no JS.
-  void Execute() override {
-    try {
-      if (cancel_ != nullptr && __atomic_load_n(cancel_, __ATOMIC_ACQUIRE) != 0) {
-        throw JsError(ErrorKind::Torch, "the call was aborted before it started");
-      }
-      // Runs on the caller's current CUDA stream, as the synchronous call would.
-      c10::OptionalStreamGuard stream(stream_);
-      result_ = Run(call_);
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (error_) return RejectWith(env, deferred_, *jit_.errors, error_);
-    try {
-      Napi::HandleScope scope(env);
-      deferred_.Resolve(IValueToJs(env, result_, jit_.ivalues));
-    } catch (...) {
-      RejectWith(env, deferred_, *jit_.errors, std::current_exception());
-    }
-  }
 
  private:
+  void Work() override {
+    if (cancel_ != nullptr && __atomic_load_n(cancel_, __ATOMIC_ACQUIRE) != 0) {
+      throw JsError(ErrorKind::Torch, "the call was aborted before it started");
+    }
+    result_ = Run(call_);
+  }
+  Napi::Value Result(Napi::Env env) override { return IValueToJs(env, result_, jit_.ivalues); }
+
   PreparedCall call_;
   JitContext& jit_;
-  Napi::Promise::Deferred deferred_;
-  c10::optional<c10::Stream> stream_ = CallerStream();
   c10::IValue result_;
-  std::exception_ptr error_;
   Napi::Reference<Napi::Int32Array> cancelRef_;
   int32_t* cancel_ = nullptr;
 };
@@ -174,31 +152,16 @@ torch::jit::Module LoadFrom(const LoadSource& s) {
   return torch::jit::load(s.path, s.device);
 }
 
-class LoadWorker : public Napi::AsyncWorker {
+class LoadWorker : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, LoadSource source, JitContext& jit)
-      : Napi::AsyncWorker(env), source_(std::move(source)), jit_(jit), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      module_ = LoadFrom(source_);
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (error_) return RejectWith(env, deferred_, *jit_.errors, error_);
-    Napi::HandleScope scope(env);
-    deferred_.Resolve(NewModuleHolder(env, *module_));
-  }
+  LoadWorker(Napi::Env env, LoadSource source, JitContext& jit) : PromiseWorker(env, *jit.errors), source_(std::move(source)) {}
 
  private:
+  void Work() override { module_ = LoadFrom(source_); }
+  Napi::Value Result(Napi::Env env) override { return NewModuleHolder(env, *module_); }
+
   LoadSource source_;
-  JitContext& jit_;
-  Napi::Promise::Deferred deferred_;
   c10::optional<torch::jit::Module> module_;
-  std::exception_ptr error_;
 };
 
 Napi::Array Pairs(Napi::Env env, const std::vector<std::pair<std::string, Napi::Value>>& items) {

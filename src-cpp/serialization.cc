@@ -10,6 +10,7 @@
 
 #include "dispatch.h"
 #include "errors.h"
+#include "promise_worker.h"
 #include "handles.h"
 
 namespace torchnode {
@@ -189,28 +190,21 @@ namespace {
 
 // torch.load's reading, off the main thread: every record of the archive (data.pkl as bytes, each
 // storage as a uint8 tensor that JS then views as its dtype).
-class ReadAllWorker : public Napi::AsyncWorker {
+class ReadAllWorker : public PromiseWorker {
  public:
   ReadAllWorker(Napi::Env env, Source source, HandleTable& handles, const ErrorClasses& errors)
-      : Napi::AsyncWorker(env), source_(std::move(source)), handles_(handles), errors_(errors),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      auto zip = Open(source_);
-      for (const auto& name : zip->getAllRecords()) {
-        auto rec = zip->getRecord(name);
-        auto size = static_cast<int64_t>(std::get<1>(rec));
-        records_.emplace_back(name, RecordTensor(std::move(rec), size, at::kByte));
-      }
-    } catch (...) {
-      error_ = std::current_exception();
+      : PromiseWorker(env, errors), source_(std::move(source)), handles_(handles) {}
+
+ private:
+  void Work() override {
+    auto zip = Open(source_);
+    for (const auto& name : zip->getAllRecords()) {
+      auto rec = zip->getRecord(name);
+      auto size = static_cast<int64_t>(std::get<1>(rec));
+      records_.emplace_back(name, RecordTensor(std::move(rec), size, at::kByte));
     }
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (error_) return RejectWith(env, deferred_, errors_, error_);
+  Napi::Value Result(Napi::Env env) override {
     Napi::Array out = Napi::Array::New(env, records_.size());
     for (size_t i = 0; i < records_.size(); ++i) {
       Napi::Array kv = Napi::Array::New(env, 2);
@@ -218,47 +212,30 @@ class ReadAllWorker : public Napi::AsyncWorker {
       kv.Set(1u, Napi::Number::New(env, handles_.Add(std::move(records_[i].second))));
       out.Set(static_cast<uint32_t>(i), kv);
     }
-    deferred_.Resolve(out);
+    return out;
   }
 
- private:
   Source source_;
   HandleTable& handles_;
-  const ErrorClasses& errors_;
-  Napi::Promise::Deferred deferred_;
   std::vector<std::pair<std::string, at::Tensor>> records_;
-  std::exception_ptr error_;
 };
 
 // torch.save's writing, off the main thread: the payloads were taken (bytes copied, tensors
 // referenced) on the main thread, so JS may free or change nothing the worker reads.
-class WriteWorker : public Napi::AsyncWorker {
+class WriteWorker : public PromiseWorker {
  public:
   WriteWorker(Napi::Env env, std::string path, std::vector<Payload> payloads, const ErrorClasses& errors)
-      : Napi::AsyncWorker(env), path_(std::move(path)), payloads_(std::move(payloads)), errors_(errors),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      PyTorchStreamWriter zip(path_);
-      WriteAll(zip, payloads_);
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (error_) return RejectWith(env, deferred_, errors_, error_);
-    deferred_.Resolve(env.Undefined());
-  }
+      : PromiseWorker(env, errors), path_(std::move(path)), payloads_(std::move(payloads)) {}
 
  private:
+  void Work() override {
+    PyTorchStreamWriter zip(path_);
+    WriteAll(zip, payloads_);
+  }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
   std::string path_;
   std::vector<Payload> payloads_;
-  const ErrorClasses& errors_;
-  Napi::Promise::Deferred deferred_;
-  std::exception_ptr error_;
 };
 
 }  // namespace

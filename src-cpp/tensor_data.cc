@@ -1,15 +1,10 @@
 #include "tensor_data.h"
 
-#include <c10/core/StreamGuard.h>
-
-#include "cuda_api.h"
-
-#include "errors.h"
-
 #include <cmath>
 #include <cstring>
 
 #include "errors.h"
+#include "promise_worker.h"
 
 namespace torchnode {
 
@@ -85,43 +80,25 @@ namespace torchnode {
 namespace {
 
 // Copies a tensor's elements off the main thread; the ArrayBuffer then owns the copy's memory.
-class CopyWorker : public Napi::AsyncWorker {
+class CopyWorker : public PromiseWorker {
  public:
-  CopyWorker(Napi::Env env, at::Tensor t, const ErrorClasses& errors)
-      : Napi::AsyncWorker(env), t_(std::move(t)), errors_(errors), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      // The copy is ordered after the work the caller queued on its current CUDA stream.
-      c10::OptionalStreamGuard stream(stream_);
-      at::Tensor c = t_.detach();
-      // A fresh tensor always (copy=true): the buffer must not alias the tensor's own memory.
-      c = c.to(at::kCPU, ToJsDtype(c.scalar_type()), /*non_blocking=*/false, /*copy=*/true).resolve_conj().resolve_neg().contiguous();
-      out_ = c;
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (error_) return RejectWith(env, deferred_, errors_, error_);
-    const size_t bytes = static_cast<size_t>(out_.numel()) * out_.element_size();
-    if (bytes == 0) {
-      deferred_.Resolve(Napi::ArrayBuffer::New(env, 0));
-      return;
-    }
-    auto* keep = new at::Tensor(out_);
-    deferred_.Resolve(Napi::ArrayBuffer::New(env, out_.data_ptr(), bytes, [](Napi::Env, void*, at::Tensor* k) { delete k; }, keep));
-  }
+  CopyWorker(Napi::Env env, at::Tensor t, const ErrorClasses& errors) : PromiseWorker(env, errors), t_(std::move(t)) {}
 
  private:
+  void Work() override {
+    at::Tensor c = t_.detach();
+    // A fresh tensor always (copy=true): the buffer must not alias the tensor's own memory.
+    out_ = c.to(at::kCPU, ToJsDtype(c.scalar_type()), /*non_blocking=*/false, /*copy=*/true).resolve_conj().resolve_neg().contiguous();
+  }
+  Napi::Value Result(Napi::Env env) override {
+    const size_t bytes = static_cast<size_t>(out_.numel()) * out_.element_size();
+    if (bytes == 0) return Napi::ArrayBuffer::New(env, 0);
+    auto* keep = new at::Tensor(out_);
+    return Napi::ArrayBuffer::New(env, out_.data_ptr(), bytes, [](Napi::Env, void*, at::Tensor* k) { delete k; }, keep);
+  }
+
   at::Tensor t_;
   at::Tensor out_;
-  c10::optional<c10::Stream> stream_ = CallerStream();
-  const ErrorClasses& errors_;
-  Napi::Promise::Deferred deferred_;
-  std::exception_ptr error_;
 };
 
 }  // namespace

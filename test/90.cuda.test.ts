@@ -12,6 +12,8 @@ const { cases } = require('./cuda/cases') as { cases: (t: typeof torch, a: typeo
 const available = torch.cuda.isAvailable();
 const reason = torch.cuda.isBuilt() ? 'no CUDA device on this machine' : 'CPU-only build (LibTorch without CUDA)';
 
+// Without CUDA the device cases cannot run; the issue asks for them to be counted as skipped
+// with the reason (jest's summary shows them), not dropped or turned into empty passes.
 describe('CUDA on a device', () => {
   for (const c of cases(torch, assert)) {
     if (available) it(c.name, c.fn as () => Promise<void>);
@@ -21,7 +23,12 @@ describe('CUDA on a device', () => {
 
 describe('CUDA where it is not available', () => {
   if (available) {
-    it.skip('[skipped: this machine has CUDA]', () => undefined);
+    // This machine has CUDA: what stands instead of the not-available errors is availability itself.
+    it('reports CUDA as available, with its devices', () => {
+      expect(torch.cuda.isBuilt()).toBe(true);
+      expect(torch.cuda.deviceCount()).toBeGreaterThan(0);
+      expect(torch.config().cuda).toEqual(expect.objectContaining({ built: true, available: true }));
+    });
     return;
   }
   const notAvailable = (e: unknown): boolean => e instanceof torch.TorchError && e.code === 'ERR_CUDA_NOT_AVAILABLE' && /CUDA is not available/.test(e.message);
