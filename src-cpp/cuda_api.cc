@@ -263,29 +263,39 @@ Napi::Value CudaKernelLaunch(const Napi::CallbackInfo& info, HandleTable& handle
   return info.Env().Undefined();
 }
 
+namespace {
+
+// LibTorch's autocast state for one device type; the API changed in 2.4.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool AutocastEnabled(bool cuda) { return at::autocast::is_autocast_enabled(cuda ? c10::kCUDA : c10::kCPU); }
+at::ScalarType AutocastDtype(bool cuda) { return at::autocast::get_autocast_dtype(cuda ? c10::kCUDA : c10::kCPU); }
+void SetAutocastEnabled(bool cuda, bool on) { at::autocast::set_autocast_enabled(cuda ? c10::kCUDA : c10::kCPU, on); }
+void SetAutocastDtype(bool cuda, at::ScalarType t) { at::autocast::set_autocast_dtype(cuda ? c10::kCUDA : c10::kCPU, t); }
+#else
+bool AutocastEnabled(bool cuda) { return cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled(); }
+at::ScalarType AutocastDtype(bool cuda) {
+  return cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+}
+void SetAutocastEnabled(bool cuda, bool on) { cuda ? at::autocast::set_enabled(on) : at::autocast::set_cpu_enabled(on); }
+void SetAutocastDtype(bool cuda, at::ScalarType t) {
+  cuda ? at::autocast::set_autocast_gpu_dtype(t) : at::autocast::set_autocast_cpu_dtype(t);
+}
+#endif
+
+}  // namespace
+
+// autocastSet(device, enabled | null, dtype | null): null leaves that part as it is (so
+// autocastSet(device, null, null) only reads the state).
 Napi::Value AutocastSet(const Napi::CallbackInfo& info) {
   const std::string device = info[0].As<Napi::String>().Utf8Value();
-  const bool enabled = info[1].ToBoolean();
   const bool cuda = device == "cuda";
   if (!cuda && device != "cpu") throw JsError(ErrorKind::Value, "autocast(): device must be 'cuda' or 'cpu', got '" + device + "'");
+  const bool wasEnabled = AutocastEnabled(cuda);
+  const at::ScalarType wasDtype = AutocastDtype(cuda);
+  const bool enabled = info[1].IsNull() ? wasEnabled : info[1].ToBoolean().Value();
   if (cuda && enabled && !at::globalContext().hasCUDA()) cuda::NotBuilt();
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  const c10::DeviceType type = cuda ? c10::kCUDA : c10::kCPU;
-  const bool wasEnabled = at::autocast::is_autocast_enabled(type);
-  const at::ScalarType wasDtype = at::autocast::get_autocast_dtype(type);
-  if (!info[2].IsNull()) at::autocast::set_autocast_dtype(type, static_cast<at::ScalarType>(IntArg(info, 2)));
-  at::autocast::set_autocast_enabled(type, enabled);
-#else
-  const bool wasEnabled = cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
-  const at::ScalarType wasDtype = cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
-  if (!info[2].IsNull()) {
-    const auto dtype = static_cast<at::ScalarType>(IntArg(info, 2));
-    if (cuda) at::autocast::set_autocast_gpu_dtype(dtype);
-    else at::autocast::set_autocast_cpu_dtype(dtype);
-  }
-  if (cuda) at::autocast::set_enabled(enabled);
-  else at::autocast::set_cpu_enabled(enabled);
-#endif
+  if (!info[2].IsNull()) SetAutocastDtype(cuda, static_cast<at::ScalarType>(IntArg(info, 2)));
+  SetAutocastEnabled(cuda, enabled);
   // As Python's autocast: casts are cached while regions nest, and dropped when the outermost ends.
   if (enabled && !wasEnabled) {
     at::autocast::increment_nesting();

@@ -48,8 +48,5 @@ export function autocast<T>(deviceType: AutocastDevice, fn: () => T, options: Au
 /** Whether autocast is on for `deviceType` on this thread. */
 export function isAutocastEnabled(deviceType: AutocastDevice = 'cuda'): boolean {
   if (deviceType !== 'cuda' && deviceType !== 'cpu') argError('isAutocastEnabled', 'deviceType', "'cuda' or 'cpu'", deviceType);
-  // Setting the state it already has reads it without changing it.
-  const [on, dtype] = binding.autocastSet(deviceType, false, null);
-  binding.autocastSet(deviceType, on, dtype);
-  return on;
+  return binding.autocastSet(deviceType, null, null)[0];
 }

@@ -149,8 +149,8 @@ export interface Binding {
   cudaEventElapsed(start: NativeObject, end: NativeObject): number;
   cudaKernelCompile(source: string, name: string, options: string[], device: number): NativeObject;
   cudaKernelLaunch(kernel: NativeObject, grid: number[], block: number[], sharedMemBytes: number, stream: NativeObject | null, kinds: string[], values: unknown[]): void;
-  /** Sets autocast for 'cuda' or 'cpu' (dtype: a ScalarType code, or null to keep); returns the previous [enabled, dtype code]. */
-  autocastSet(device: 'cuda' | 'cpu', enabled: boolean, dtype: number | null): [boolean, number];
+  /** Sets autocast for 'cuda' or 'cpu' (null keeps that part; dtype is a ScalarType code); returns the previous [enabled, dtype code]. */
+  autocastSet(device: 'cuda' | 'cpu', enabled: boolean | null, dtype: number | null): [boolean, number];
 }
 
 /** An opaque native object (a CUDA stream, event or kernel) that JS only hands back. */
