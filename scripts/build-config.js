@@ -45,7 +45,7 @@ function config() {
     defines: [...DEFINES, ...abi],
     // -fno-math-errno: sqrt and friends need not set errno (nothing reads it), so loops over them
     // vectorize (the fused CPU kernels).
-    cflags: ['-std=c++17', '-fexceptions', '-O2', '-fno-math-errno', '-Wno-unused-parameter', '-Wno-deprecated-declarations'],
+    cflags: [`-std=c++${lt.cxxStandard}`, '-fexceptions', '-O2', '-fno-math-errno', '-Wno-unused-parameter', '-Wno-deprecated-declarations'],
     // Non-system LibTorch: record where it lives so the addon finds it without LD_LIBRARY_PATH.
     ldflags: lt.system ? [] : [`-Wl,-rpath,${lt.libDir}`],
     libtorch: lt,

@@ -15,9 +15,11 @@ if [ -z "$NVCC" ]; then
 fi
 CUDA_HOME=${CUDA_HOME:-$(cd "$(dirname "$(readlink -f "$NVCC")")/.." && pwd)}
 
-read -r -a INC <<<"$(node scripts/build-config.js include-dirs)"
+# TORCH_INCLUDE_DIRS / TORCH_CXX_STANDARD check against other headers (scripts/header-check.sh).
+read -r -a INC <<<"${TORCH_INCLUDE_DIRS:-$(node scripts/build-config.js include-dirs)}"
 read -r -a DEFS <<<"$(node scripts/build-config.js defines)"
-FLAGS=(-std=c++17 -c -o /dev/null -DTORCHNODE_WITH_CUDA '-DTORCHNODE_CUDA_VERSION="check"' -Iscripts/cuda-stand-in
+STD=${TORCH_CXX_STANDARD:-$(node scripts/find-libtorch.js --cxx-standard)}
+FLAGS=(-std=c++"$STD" --expt-relaxed-constexpr -c -o /dev/null -DTORCHNODE_WITH_CUDA '-DTORCHNODE_CUDA_VERSION="check"' -Iscripts/cuda-stand-in
   -I"$CUDA_HOME/include" -Xcompiler -Wno-deprecated-declarations)
 for i in "${INC[@]}"; do FLAGS+=(-I"$i"); done
 for d in "${DEFS[@]}"; do FLAGS+=(-D"$d"); done
@@ -27,7 +29,7 @@ FLAGS+=(-I"$(node -p "require('path').join(require.resolve('node-api-headers/pac
 
 FILES=("$@")
 [ ${#FILES[@]} -eq 0 ] && FILES=(src-cpp/cuda/*.cu src-cpp/cuda/*.cc $(grep -l 'TORCHNODE_WITH_CUDA\|cuda/runtime.h' src-cpp/*.cc || true))
-echo "cuda-check: $("$NVCC" --version | tail -1) against $(node scripts/find-libtorch.js --version) headers"
+echo "cuda-check: $("$NVCC" --version | tail -1) against ${TORCH_HEADERS_NAME:-LibTorch $(node scripts/find-libtorch.js --version)} headers (C++$STD)"
 for f in "${FILES[@]}"; do
   start=$(date +%s)
   if [[ $f == *.cu ]]; then "$NVCC" "${FLAGS[@]}" "$f"; else "$NVCC" -x cu "${FLAGS[@]}" "$f"; fi

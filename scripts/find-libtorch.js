@@ -41,12 +41,17 @@ function describe(configFile, source) {
     root = up;
   }
   const include = path.join(root, 'include');
-  const versionH = path.join(include, 'torch', 'csrc', 'api', 'include', 'torch', 'version.h');
-  if (!fs.existsSync(versionH)) return null;
+  // Newer LibTorch keeps the numbers in torch/headeronly/version.h, which torch/version.h includes.
+  const versionH = [path.join(include, 'torch', 'headeronly', 'version.h'), path.join(root, versionRel)].find((f) =>
+    fs.existsSync(f),
+  );
   const vh = fs.readFileSync(versionH, 'utf8');
   const num = (k) => Number((vh.match(new RegExp(`#define TORCH_VERSION_${k} (\\d+)`)) || [])[1]);
   const version = `${num('MAJOR')}.${num('MINOR')}.${num('PATCH')}`;
   const config = fs.readFileSync(configFile, 'utf8');
+  // The C++ standard LibTorch's headers need: newer TorchConfig.cmake files set CXX_STANDARD 20 on
+  // the torch target (a property that does not reach the targets linking it); older ones say 17.
+  const cxxStandard = Math.max(17, Number((config.match(/CXX_STANDARD (\d+)/) || [])[1] || 17));
   const abi = (config.match(/_GLIBCXX_USE_CXX11_ABI=(\d)/) || [])[1];
   const libDir = [path.join(root, 'lib'), path.resolve(cmakeDir, '..', '..')].find((d) =>
     ['libtorch_cpu.so', 'libtorch_cpu.dylib', 'torch_cpu.lib'].some((f) => fs.existsSync(path.join(d, f))),
@@ -66,6 +71,7 @@ function describe(configFile, source) {
     libDir,
     libs,
     cxxAbi: abi === undefined ? null : Number(abi),
+    cxxStandard,
     cuda,
     system,
   };
@@ -148,6 +154,7 @@ if (require.main === module) {
     if (what === '--cmake-prefix') process.stdout.write(lt.cmakePrefix);
     else if (what === '--version') process.stdout.write(lt.version);
     else if (what === '--cuda') process.stdout.write(lt.cuda ? 'ON' : 'OFF');
+    else if (what === '--cxx-standard') process.stdout.write(String(lt.cxxStandard));
     else process.stdout.write(JSON.stringify(lt, null, 2) + '\n');
   } catch (e) {
     process.stderr.write(e.message + '\n');
