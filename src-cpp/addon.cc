@@ -426,6 +426,7 @@ class Addon : public Napi::Addon<Addon> {
     const HandleTable::Bytes bytes = handles_.StorageBytes();
     o.Set("bytes", static_cast<double>(bytes.cpu));
     o.Set("cudaBytes", static_cast<double>(bytes.cuda));
+    o.Set("gcBytes", static_cast<double>(handles_.ExternalBytes()));
     return o;
   }
 

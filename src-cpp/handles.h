@@ -38,6 +38,7 @@ class HandleTable {
     slots_[h] = at::Tensor();
     if (static_cast<size_t>(h) < external_.size()) {
       *external = external_[h];
+      external_total_ -= external_[h];
       external_[h] = 0;
     }
     free_.push_back(static_cast<int32_t>(h));
@@ -47,15 +48,21 @@ class HandleTable {
 
   // Records that the GC owns this handle: its storage bytes are reported to V8 as external
   // memory so V8 collects sooner (findings: GC-only lifetime otherwise lets memory pile up).
+  // Device memory counts too: a GC-only loop on the GPU would otherwise hold memory V8 never
+  // hears of until the device runs out.
   int64_t TrackExternal(int64_t h) {
     const at::Tensor* t = Get(h);
     if (t == nullptr) return 0;
-    int64_t bytes = t->has_storage() && t->device().is_cpu() ? static_cast<int64_t>(t->storage().nbytes()) : 0;
+    int64_t bytes = t->has_storage() && !t->is_meta() ? static_cast<int64_t>(t->storage().nbytes()) : 0;
     if (external_.size() <= static_cast<size_t>(h)) external_.resize(slots_.size(), 0);
     int64_t delta = bytes - external_[h];
     external_[h] = bytes;
+    external_total_ += delta;
     return delta;
   }
+
+  // What TrackExternal has reported to V8 and not yet taken back: the bytes awaiting the GC.
+  int64_t ExternalBytes() const { return external_total_; }
 
   size_t Live() const { return live_; }
 
@@ -78,7 +85,8 @@ class HandleTable {
     if (GetGenerator(g) != nullptr) generators_[g] = at::Generator();
   }
 
-  // Bytes of the distinct storages held by live handles (views share one storage), by device kind.
+  // Bytes of the distinct storages held by live handles (views share one storage), by device kind;
+  // meta tensors have no memory and count nowhere.
   struct Bytes {
     size_t cpu = 0, cuda = 0;
   };
@@ -88,6 +96,7 @@ class HandleTable {
   std::vector<at::Tensor> slots_;
   std::vector<int32_t> free_;
   std::vector<int64_t> external_;
+  int64_t external_total_ = 0;
   std::vector<at::Generator> generators_;
   size_t live_ = 0;
 };

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NATIVE_ERROR_CLASSES } from './errors';
+import type { MemoryInfo } from './memory';
 
 /** A tensor as native code sees it: an index into this environment's handle table. */
 export type Handle = number;
@@ -55,7 +56,7 @@ export interface Binding {
   free(h: Handle): boolean;
   freeMany(handles: Int32Array, count?: number): void;
   track(h: Handle): void;
-  memory(): { tensors: number; bytes: number; cudaBytes: number };
+  memory(): MemoryInfo;
   version(): NativeVersion;
   config(): NativeConfig;
   manualSeed(seed: number | bigint): void;

@@ -18,6 +18,7 @@ export { Device, device } from './device';
 export type { DeviceLike } from './device';
 export { TorchError, IndexError, ValueError, TypeError, NotImplementedError, OutOfMemoryError } from './errors';
 export { scope, keep, memory } from './memory';
+export type { MemoryInfo } from './memory';
 export { setPrintOptions } from './format';
 export type { PrintOptions } from './format';
 export * from './creation';

@@ -215,11 +215,26 @@ function asyncScope(s: Scope, fn: () => Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** What `torch.memory()` returns. */
+export interface MemoryInfo {
+  /** Live tensors made through torchnode in this thread. */
+  tensors: number;
+  /** Bytes of their distinct CPU storages (views share one). */
+  bytes: number;
+  /** Bytes of their distinct CUDA storages (0 without CUDA). */
+  cudaBytes: number;
+  /**
+   * Bytes held by tensors the GC owns (made outside any scope, not disposed), on any device: what
+   * torchnode has reported to V8 as external memory so it collects sooner. A storage shared by
+   * several such views counts once per view. Memory that only a collection will free.
+   */
+  gcBytes: number;
+}
+
 /**
- * Live tensors made through torchnode in this thread and their storage bytes: `bytes` on the CPU,
- * `cudaBytes` on CUDA devices (0 without CUDA). LibTorch's caching allocator may hold more CUDA
+ * Live tensors and their bytes (see MemoryInfo). LibTorch's caching allocator may hold more CUDA
  * memory than live tensors use: see `torch.cuda.memoryReserved()`.
  */
-export function memory(): { tensors: number; bytes: number; cudaBytes: number } {
+export function memory(): MemoryInfo {
   return binding.memory();
 }

@@ -15,6 +15,29 @@ describe('memory', () => {
     expect(t.isDisposed).toBe(true);
     expect(live()).toBe(before);
   });
+  it('tensors the GC owns count in gcBytes (reported to V8 as external memory) until freed', () => {
+    const gc = (): number => torch.memory().gcBytes;
+    const before = gc();
+    const t = torch.empty([2048, 1024]); // 8 MiB, outside any scope: GC-owned
+    expect(gc() - before).toBe(8 * 1024 * 1024);
+    t.dispose();
+    expect(gc()).toBe(before);
+    // A meta tensor has a size but no memory: it counts nowhere.
+    const bytes = torch.memory().bytes;
+    const m = torch.empty([2048, 1024], { device: 'meta' });
+    expect(gc()).toBe(before);
+    expect(torch.memory().bytes).toBe(bytes);
+    m.dispose();
+    // A scoped tensor is not the GC's (the scope frees it) until it leaves the scope.
+    const kept = torch.scope(() => {
+      const s = torch.empty([1024]);
+      expect(gc()).toBe(before);
+      return s;
+    });
+    expect(gc() - before).toBe(4096);
+    kept.dispose();
+    expect(gc()).toBe(before);
+  });
   it('using frees at block end', () => {
     const before = live();
     {

@@ -70,7 +70,11 @@ function cases(torch, assert) {
     assert.equal(torch.memory().cudaBytes - baseBytes, 4 * 1024 * 1024);
     torch.cuda.resetPeakMemoryStats();
     assert.ok(torch.cuda.maxMemoryAllocated() >= torch.cuda.memoryAllocated());
+    // Outside a scope the GC owns it, so V8 hears of its device bytes as external memory.
+    const gcBytes = torch.memory().gcBytes;
+    assert.ok(gcBytes >= 4 * 1024 * 1024);
     t.dispose();
+    assert.equal(gcBytes - torch.memory().gcBytes, 4 * 1024 * 1024);
     assert.equal(torch.cuda.memoryAllocated(), base);
     assert.ok(torch.cuda.memoryReserved() >= base);
     torch.cuda.emptyCache();
