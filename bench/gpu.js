@@ -42,6 +42,8 @@ function best(iters, fn) {
   return out;
 }
 
+// Each timed body is a block, not an expression: a value returned from torch.scope() leaves the
+// scope (the GC would own it), and results piling up until a collection is not what is measured.
 function add1() {
   const a = torch.ones(1, { device });
   const b = torch.ones(1, { device });
@@ -68,7 +70,9 @@ function matmulTflops() {
   const a = torch.randn(size, size, { device, dtype });
   const b = torch.randn(size, size, { device, dtype });
   const us = best(n(cuda ? 50 : 3, 2), (k) => {
-    for (let i = 0; i < k; i++) torch.scope(() => a.matmul(b));
+    for (let i = 0; i < k; i++) torch.scope(() => {
+      a.matmul(b);
+    });
   });
   return (2 * size ** 3) / (us * 1e-6) / 1e12;
 }
@@ -97,10 +101,14 @@ function normalizeImages() {
   const stdT = torch.tensor(std, { device }).view(1, 3, 1, 1);
   const iters = n(200, 3);
   const fused = best(iters, (k) => {
-    for (let i = 0; i < k; i++) torch.scope(() => torch.fused.normalizeImages(imgs, { mean, std }));
+    for (let i = 0; i < k; i++) torch.scope(() => {
+      torch.fused.normalizeImages(imgs, { mean, std });
+    });
   });
   const unfused = best(iters, (k) => {
-    for (let i = 0; i < k; i++) torch.scope(() => imgs.permute(0, 3, 1, 2).float().div(255).sub(meanT).div(stdT).contiguous());
+    for (let i = 0; i < k; i++) torch.scope(() => {
+      imgs.permute(0, 3, 1, 2).float().div(255).sub(meanT).div(stdT).contiguous();
+    });
   });
   return { fused, unfused };
 }
@@ -110,10 +118,14 @@ function biasGelu() {
   const b = torch.randn(4096, { device });
   const iters = n(200, 3);
   const fused = best(iters, (k) => {
-    for (let i = 0; i < k; i++) torch.scope(() => torch.fused.biasGelu(x, b));
+    for (let i = 0; i < k; i++) torch.scope(() => {
+      torch.fused.biasGelu(x, b);
+    });
   });
   const unfused = best(iters, (k) => {
-    for (let i = 0; i < k; i++) torch.scope(() => nn.functional.gelu(x.add(b)));
+    for (let i = 0; i < k; i++) torch.scope(() => {
+      nn.functional.gelu(x.add(b));
+    });
   });
   return { fused, unfused };
 }

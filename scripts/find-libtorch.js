@@ -15,7 +15,7 @@ const HOW_TO = [
   '       python3 -m pip install torch      # found with: python3 -c "import torch; print(torch.utils.cmake_prefix_path)"',
   '     (set TORCHNODE_PYTHON=/path/to/python to pick the interpreter; TORCHNODE_NO_PYTHON_TORCH=1 skips this step)',
   '  3. The system LibTorch on Debian 12 / Ubuntu:',
-  '       sudo apt-get install libtorch-dev libopenblas0-pthread',
+  '       sudo apt-get install libtorch-dev libopenblas0-openmp',
   '     or run: npm run setup',
 ].join('\n');
 

@@ -26,7 +26,7 @@ cp /etc/resolv.conf "$ROOT/etc/"
 echo "== packages ($SUITE): LibTorch, Python PyTorch and torchvision for fixtures, Fashion-MNIST, a compiler"
 chroot "$ROOT" apt-get "${APT[@]}" update -q >/dev/null
 chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get "${APT[@]}" install -y -q --no-install-recommends \
-  libtorch-dev python3-torch python3-torchvision dataset-fashion-mnist libopenblas0-pthread cmake g++ make >/dev/null
+  libtorch-dev python3-torch python3-torchvision dataset-fashion-mnist libopenblas0-openmp cmake g++ make >/dev/null
 
 echo "== this checkout (committed state) with this machine's node and node_modules"
 cp "$(command -v node)" "$ROOT/usr/local/bin/node"

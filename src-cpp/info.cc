@@ -63,7 +63,7 @@ BlasInfo DetectBlas() {
     info.name = "BLIS";
   } else if (!info.library.empty()) {
     // Debian's libblas.so.3 with no optimized alternative installed: the slow reference BLAS.
-    info.name = "reference BLAS (slow: install an optimized BLAS, e.g. apt-get install libopenblas0-pthread)";
+    info.name = "reference BLAS (slow: install an optimized BLAS, e.g. apt-get install libopenblas0-openmp)";
   }
   return info;
 }

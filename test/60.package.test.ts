@@ -51,6 +51,6 @@ describe('package', () => {
     expect(msg).toContain('LIBTORCH=/nonexistent is set but');
     expect(msg).toContain('export LIBTORCH=');
     expect(msg).toContain('torch.utils.cmake_prefix_path');
-    expect(msg).toContain('apt-get install libtorch-dev libopenblas0-pthread');
+    expect(msg).toContain('apt-get install libtorch-dev libopenblas0-openmp');
   });
 });
