@@ -28,6 +28,13 @@ function torchConfigUnder(dir) {
   return candidates.find((f) => fs.existsSync(f));
 }
 
+// The C++ standard LibTorch's headers need, from its TorchConfig.cmake text: newer ones set
+// CXX_STANDARD 20 on the torch target (a property that does not reach the targets linking it);
+// older ones say 17.
+function cxxStandardOf(configText) {
+  return Math.max(17, Number((configText.match(/CXX_STANDARD (\d+)/) || [])[1] || 17));
+}
+
 // Reads what a LibTorch install needs from its TorchConfig.cmake and headers.
 function describe(configFile, source) {
   const cmakeDir = path.dirname(configFile);
@@ -49,9 +56,7 @@ function describe(configFile, source) {
   const num = (k) => Number((vh.match(new RegExp(`#define TORCH_VERSION_${k} (\\d+)`)) || [])[1]);
   const version = `${num('MAJOR')}.${num('MINOR')}.${num('PATCH')}`;
   const config = fs.readFileSync(configFile, 'utf8');
-  // The C++ standard LibTorch's headers need: newer TorchConfig.cmake files set CXX_STANDARD 20 on
-  // the torch target (a property that does not reach the targets linking it); older ones say 17.
-  const cxxStandard = Math.max(17, Number((config.match(/CXX_STANDARD (\d+)/) || [])[1] || 17));
+  const cxxStandard = cxxStandardOf(config);
   const abi = (config.match(/_GLIBCXX_USE_CXX11_ABI=(\d)/) || [])[1];
   const libDir = [path.join(root, 'lib'), path.resolve(cmakeDir, '..', '..')].find((d) =>
     ['libtorch_cpu.so', 'libtorch_cpu.dylib', 'torch_cpu.lib'].some((f) => fs.existsSync(path.join(d, f))),
@@ -145,7 +150,7 @@ function findLibTorch(env = process.env) {
   throw err;
 }
 
-module.exports = { findLibTorch, HOW_TO };
+module.exports = { findLibTorch, cxxStandardOf, HOW_TO };
 
 if (require.main === module) {
   try {

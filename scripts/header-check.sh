@@ -34,9 +34,8 @@ if [ ! -d "$PREFIX/usr/include/torch" ]; then
 fi
 INCLUDE=$PREFIX/usr/include
 CONFIG=$(find "$PREFIX" -name TorchConfig.cmake | head -1)
-# The same reading of the language level as scripts/find-libtorch.js (the two builds' source).
-STD=$(grep -oE 'CXX_STANDARD [0-9]+' "$CONFIG" | grep -oE '[0-9]+' | head -1 || true)
-STD=$(( ${STD:-17} > 17 ? ${STD:-17} : 17 ))
+# The language level as the builds read it (scripts/find-libtorch.js).
+STD=$(node -e "const fs = require('fs'); process.stdout.write(String(require('./scripts/find-libtorch').cxxStandardOf(fs.readFileSync(process.argv[1], 'utf8'))))" "$CONFIG")
 echo "header-check: LibTorch $VERSION headers ($SUITE), C++$STD"
 
 # Every LibTorch header torchnode includes must exist there: the compiler would otherwise fall back
