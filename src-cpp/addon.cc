@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "autograd.h"
+#include "complex_dot.h"
 #include "cuda_api.h"
 #include "dispatch.h"
 #include "errors.h"
@@ -35,6 +36,7 @@ class Addon : public Napi::Addon<Addon> {
       throw Napi::Error::New(env, e.what());
     }
     SetDefaultThreads();
+    CorrectComplexDot();
     DefineAddon(exports, {
         InstanceMethod<&Addon::SetErrorClasses>("init"),
         InstanceMethod<&Addon::OpId>("opId"),

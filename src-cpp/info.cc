@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <torch/cuda.h>
 
+#include "complex_dot.h"
 #include "cuda/runtime.h"
 #include <torch/version.h>
 
@@ -104,6 +105,7 @@ Napi::Object ConfigInfo(Napi::Env env) {
   b.Set("name", blas.name);
   b.Set("library", blas.library);
   b.Set("detail", blas.detail);
+  b.Set("complexDotCorrected", ComplexDotCorrected());
   o.Set("blas", b);
   o.Set("cudaBuilt", cuda::kBuilt);
   o.Set("cudaAvailable", torch::cuda::is_available());

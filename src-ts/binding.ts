@@ -19,7 +19,7 @@ export interface NativeVersion {
 export interface NativeConfig {
   numThreads: number;
   numInteropThreads: number;
-  blas: { name: string; library: string; detail: string };
+  blas: { name: string; library: string; detail: string; complexDotCorrected: boolean };
   /** This build has CUDA support compiled in (a CUDA LibTorch, src-cpp/cuda/). */
   cudaBuilt: boolean;
   cudaAvailable: boolean;

@@ -95,7 +95,12 @@ export const version: Readonly<{ torchnode: string; libtorch: string; cuda: stri
 export interface Config {
   numThreads: number;
   numInteropThreads: number;
-  blas: { name: string; library: string; detail: string };
+  /**
+   * The BLAS LibTorch calls. complexDotCorrected: its complex dot functions return their result by
+   * another convention than LibTorch expects (complex dot/vdot/matmul would give 0), so torchnode
+   * computes those products without it.
+   */
+  blas: { name: string; library: string; detail: string; complexDotCorrected: boolean };
   /** built: compiled with CUDA support; available: built and a device is present. */
   cuda: { built: boolean; available: boolean; deviceCount: number; version: string | null };
   libtorch: { version: string; builtAgainst: string };

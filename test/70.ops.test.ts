@@ -166,3 +166,54 @@ describe(`ops against Python torch ${fixture.torch}`, () => {
     });
   });
 });
+
+// Complex dot products by every route, against the same products composed from mul and sum
+// (elementwise kernels, no BLAS): on a LibTorch whose BLAS returns complex results by another
+// convention (Debian's 1.13 with OpenBLAS gave 0 for all of these), torchnode corrects them.
+describe('complex dot products', () => {
+  const c = (pairs: number[][], dtype: 'float32' | 'float64' = 'float32'): torch.Tensor => torch.viewAsComplex(torch.tensor(pairs, { dtype }));
+  const close = (a: torch.Tensor, b: torch.Tensor): void => {
+    expect(torch.viewAsReal(a.resolveConj()).reshape([-1]).toArray()).toEqual(
+      (torch.viewAsReal(b.resolveConj()).reshape([-1]).toArray() as number[]).map((v) => expect.closeTo(v, 5)),
+    );
+  };
+
+  it('dot, vdot, matmul and conjugate views agree with the definition', () => {
+    torch.scope(() => {
+      const a = c([[1, 1], [2, -1], [0.5, 3]]);
+      const b = c([[3, 0.5], [0, 1], [-2, 0.25]]);
+      const byDef = a.mul(b).sum();
+      close(torch.dot(a, b), byDef);
+      close(a.matmul(b), byDef);
+      close(torch.vdot(a, b), a.conj().mul(b).sum());
+      close(torch.dot(a.conj(), b), a.conj().mul(b).sum());
+      close(torch.dot(a.conj(), b.conj()), a.conj().mul(b.conj()).sum());
+      close(torch.dot(a.to('complex128'), b.to('complex128')), byDef.to('complex128'));
+      // Not zero: the value Debian's LibTorch 1.13 BLAS path returned.
+      expect(torch.viewAsReal(torch.dot(a, b)).abs().sum().item()).toBeGreaterThan(1);
+      expect(typeof torch.config().blas.complexDotCorrected).toBe('boolean');
+    });
+  });
+
+  it('gradients and TorchScript take the same path', () => {
+    torch.scope(() => {
+      const a = c([[1, 1], [2, -1]]).requiresGrad_();
+      const b = c([[3, 0.5], [0, 1]]);
+      torch.viewAsReal(torch.vdot(a, b)).sum().backward();
+      const a2 = a.detach().clone().requiresGrad_();
+      torch.viewAsReal(a2.conj().mul(b).sum()).sum().backward();
+      close(a.grad!, a2.grad!);
+      const cu = torch.jit.compile('def f(x: Tensor, y: Tensor):\n    return torch.dot(x, y)\n');
+      close(cu.call('f', a.detach(), b) as torch.Tensor, a.detach().mul(b).sum());
+    });
+  });
+
+  it('bad calls keep LibTorch’s errors', () => {
+    torch.scope(() => {
+      const a = c([[1, 1], [2, -1]]);
+      expect(() => torch.dot(a, a.to('complex128'))).toThrow(/expected both vectors to have same dtype/);
+      expect(() => torch.dot(a, c([[1, 1]]))).toThrow(/inconsistent tensor size/);
+      expect(() => torch.vdot(a.reshape([1, 2]), a)).toThrow(/1D tensors expected/);
+    });
+  });
+});

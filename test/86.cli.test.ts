@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../src-ts';
+import { blasNotes } from '../src-ts/cli/info';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { findPython } = require('../scripts/python') as { findPython(): string };
 
@@ -55,6 +56,16 @@ describe('torchnode CLI', () => {
     expect(json.cuda).toEqual(expect.objectContaining({ built: torch.cuda.isBuilt(), available: torch.cuda.isAvailable() }));
     expect(text.stdout).toContain(torch.cuda.isBuilt() ? `CUDA      ${torch.version.cuda}` : 'CUDA      none (a CPU-only build)');
     expect(JSON.parse(cli('--threads', '1', 'info', '--json').stdout).threads.intraOp).toBe(1);
+    expect(json.blas.notes).toEqual(blasNotes(torch.config()));
+    for (const n of json.blas.notes) expect(text.stdout).toContain(`note: ${n}`);
+  });
+
+  it('info notes a BLAS that costs speed or correctness', () => {
+    const blas = { name: 'OpenBLAS', library: 'libblas.so.3', detail: 'OpenBLAS 0.3.21 DYNAMIC_ARCH Zen MAX_THREADS=64', complexDotCorrected: false };
+    expect(blasNotes({ numThreads: 2, blas })).toEqual([expect.stringContaining('libopenblas0-openmp')]);
+    expect(blasNotes({ numThreads: 1, blas })).toEqual([]);
+    expect(blasNotes({ numThreads: 2, blas: { ...blas, detail: blas.detail + ' USE_OPENMP' } })).toEqual([]);
+    expect(blasNotes({ numThreads: 1, blas: { ...blas, complexDotCorrected: true } })).toEqual([expect.stringContaining('complex dot')]);
   });
 
   it('inspect: methods, parameters by dtype, module tree', () => {

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
+import { blasNotes } from './info';
 
 type Torch = typeof import('../index');
 // Loaded when a command runs, so `--help` works even where LibTorch is missing.
@@ -73,6 +74,7 @@ program
     guarded(() => {
       const torch = loadTorch();
       const c = torch.config();
+      const notes = blasNotes(c);
       const info = {
         torchnode: torch.version.torchnode,
         libtorch: torch.version.libtorch,
@@ -82,7 +84,7 @@ program
           available: c.cuda.available,
           devices: c.cuda.available ? Array.from({ length: c.cuda.deviceCount }, (_, i) => torch.cuda.getDeviceName(i)) : [],
         },
-        blas: c.blas,
+        blas: { ...c.blas, notes },
         threads: { intraOp: c.numThreads, interOp: c.numInteropThreads },
         node: process.version,
         platform: `${process.platform}-${process.arch}`,
@@ -97,6 +99,7 @@ program
           `LibTorch  ${info.libtorch}`,
           `CUDA      ${info.cuda.built ? `${info.cuda.version} (${info.cuda.available ? info.cuda.devices.join(', ') : 'no device found'})` : 'none (a CPU-only build)'}`,
           `BLAS      ${c.blas.name}`,
+          ...notes.map((n) => `          note: ${n}`),
           `threads   ${info.threads.intraOp} intra-op, ${info.threads.interOp} inter-op`,
           `Node      ${info.node} (${info.platform})`,
         ].join('\n') + '\n',
