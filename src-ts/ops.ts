@@ -5,6 +5,7 @@
  * fails (with NotImplementedError) when it is called. Generated ops (argparse.ts) use the same ids.
  */
 import { binding } from './binding';
+import { NotImplementedError } from './errors';
 
 export interface OpRef {
   readonly name: string;
@@ -21,6 +22,21 @@ export function op(name: string, overload = ''): OpRef {
 export function opId(o: OpRef): number {
   if (o.id < 0) o.id = binding.opId(o.name, o.overload);
   return o.id;
+}
+
+/**
+ * Whether the running LibTorch has the operator: code that uses an op added after the oldest
+ * LibTorch torchnode supports checks this and composes the op from older ones where it is absent.
+ */
+export function hasOp(o: OpRef): boolean {
+  if (o.id >= 0) return true;
+  try {
+    opId(o);
+    return true;
+  } catch (e) {
+    if (e instanceof NotImplementedError) return false;
+    throw e;
+  }
 }
 
 /** The schema string LibTorch has for an operator (for docs and error messages). */

@@ -117,4 +117,33 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
       lstm.dispose();
     });
   });
+
+  it('scaledDotProductAttention and rmsNorm: bad calls, gradients, nothing left behind', () => {
+    const F = nn.functional;
+    torch.scope(() => {
+      const q = torch.randn(2, 4, 8);
+      expect(() => F.scaledDotProductAttention(q, q, q, { isCausal: true, attnMask: torch.ones(4, 4, { dtype: 'bool' }) })).toThrow(/attn_mask should not be set when is_causal=True/);
+      expect(() => F.scaledDotProductAttention(q, torch.randn(2, 4, 7), q)).toThrow(torch.TorchError);
+      expect(() => F.rmsNorm(q, [4])).toThrow(/expected input with shape \[\*, 4\], but got input of size \[2,4,8\]/);
+      expect(() => F.rmsNorm(q, [])).toThrow(torch.TorchError);
+      expect(() => new nn.RMSNorm(8).call(torch.ones(2, 8, { dtype: 'int64' }))).toThrow(torch.TorchError);
+      // The composed forms (older LibTorch) free their temporaries: only the result is new.
+      const before = torch.memory().tensors;
+      const y = F.scaledDotProductAttention(q, q, q, { isCausal: true });
+      const z = F.rmsNorm(q, [8]);
+      expect(torch.memory().tensors).toBe(before + 2);
+      expect(y.shape).toEqual([2, 4, 8]);
+      expect(z.shape).toEqual([2, 4, 8]);
+      // Gradients flow to query, key, value and the RMSNorm scale.
+      const [a, b, c] = [torch.randn(1, 3, 4), torch.randn(1, 5, 4), torch.randn(1, 5, 4)].map((t) => t.requiresGrad_());
+      const norm = new nn.RMSNorm(4);
+      norm.call(F.scaledDotProductAttention(a, b, c, { attnMask: torch.randn(3, 5) })).sum().backward();
+      for (const t of [a, b, c, norm.weight!]) expect(t.grad!.abs().sum().item()).toBeGreaterThan(0);
+      // float16 is normalized in float32 and comes back as float16.
+      const h = F.rmsNorm(q.to('float16'), [8]);
+      expect(h.dtype).toBe('float16');
+      expect(h.to('float32').sub(z).abs().max().item()).toBeLessThan(1e-2); // float16 rounding of values up to ~3
+      norm.dispose();
+    });
+  });
 });

@@ -3,9 +3,12 @@
  * `training`, `inplace`), over the generated ops. Keyword arguments come as a trailing object.
  */
 import * as ops from '../generated/ops';
-import { ValueError } from '../errors';
-import type { Tensor } from '../tensor';
-import type { DTypeLike } from '../dtype';
+import { binding } from '../binding';
+import { TorchError, ValueError } from '../errors';
+import { hasOp, op, opId, schemaOf } from '../ops';
+import { scope } from '../memory';
+import { wrap, type Tensor } from '../tensor';
+import type { DType, DTypeLike } from '../dtype';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 type Size = number | number[];
@@ -115,6 +118,39 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
 export function layerNorm(input: Tensor, normalizedShape: number[], o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
   return ops.layerNorm(input, normalizedShape, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5, true);
 }
+
+// Ops LibTorch added after 1.13: the running LibTorch's kernel where it has one (on CUDA,
+// scaled_dot_product_attention picks flash or memory-efficient attention), else the same math
+// composed from older ops, so the API is one on every LibTorch.
+const RMS_NORM = op('aten::rms_norm');
+const SDPA = op('aten::scaled_dot_product_attention');
+
+/** torch.finfo(dtype).eps, rms_norm's default eps. */
+const EPS: Partial<Record<DType, number>> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, float16: 0.0009765625, bfloat16: 0.0078125 };
+
+/**
+ * Python's `F.rms_norm` (PyTorch 2.4): `x / sqrt(mean(x^2 over the normalized dims) + eps) * weight`,
+ * eps defaulting to the dtype's machine epsilon; float16/bfloat16 are computed in float32.
+ */
+export function rmsNorm(input: Tensor, normalizedShape: number[], o: { weight?: Tensor | null; eps?: number | null } = {}): Tensor {
+  const n = normalizedShape.length;
+  const tail = input.shape.slice(input.dim() - n);
+  if (n === 0 || input.dim() < n || tail.join() !== normalizedShape.join()) {
+    throw new TorchError(`Given normalized_shape=[${normalizedShape}], expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${input.shape}]`);
+  }
+  if (hasOp(RMS_NORM)) return wrap(binding.call(opId(RMS_NORM), input._h, normalizedShape, o.weight?._h ?? null, o.eps ?? null) as number);
+  const eps = o.eps ?? EPS[input.dtype];
+  if (eps === undefined) throw new TorchError(`rms_norm: expected a floating point input, got ${input.dtype}`);
+  return scope(() => {
+    const half = input.dtype === 'float16' || input.dtype === 'bfloat16';
+    const x = half ? input.to('float32') : input;
+    const dims = Array.from({ length: n }, (_, i) => -1 - i);
+    let y = x.mul(x.pow(2).mean(dims, true).add(eps).rsqrt());
+    if (half) y = y.to(input.dtype);
+    return o.weight ? y.mul(o.weight) : y;
+  });
+}
+
 export function groupNorm(input: Tensor, numGroups: number, o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
   return ops.groupNorm(input, numGroups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5, true);
 }
@@ -203,6 +239,59 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
 }
 
 // ---- attention ----------------------------------------------------------------------------
+
+export interface ScaledDotProductAttentionOptions {
+  /** Boolean (true = take part) or float (added to the scores), broadcastable to (..., L, S). */
+  attnMask?: Tensor | null;
+  /** Applied whenever > 0, as in Python (pass 0 when not training). */
+  dropoutP?: number;
+  /** A lower-triangular mask; not together with attnMask. */
+  isCausal?: boolean;
+  /** Defaults to 1 / sqrt(E). */
+  scale?: number | null;
+  /** Grouped-query attention: key and value have fewer heads (dim -3), repeated to the query's. */
+  enableGqa?: boolean;
+}
+
+/**
+ * Python's `F.scaled_dot_product_attention` (PyTorch 2.0): softmax(Q K^T * scale + mask) V for
+ * query (..., L, E), key (..., S, E), value (..., S, Ev).
+ */
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, o: ScaledDotProductAttentionOptions = {}): Tensor {
+  const mask = o.attnMask ?? null;
+  const p = o.dropoutP ?? 0;
+  const causal = o.isCausal ?? false;
+  const scale = o.scale ?? null;
+  const gqa = o.enableGqa ?? false;
+  if (causal && mask !== null) throw new TorchError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
+  if (hasOp(SDPA)) {
+    const schema = schemaOf(SDPA);
+    // scale arrived in LibTorch 2.1 and enable_gqa in 2.5; older ones compose what they lack.
+    if ((scale === null || schema.includes(' scale')) && (!gqa || schema.includes('enable_gqa'))) {
+      const args: unknown[] = [query._h, key._h, value._h, mask?._h ?? null, p, causal];
+      if (scale !== null || gqa) args.push(scale);
+      if (gqa) args.push(true);
+      return wrap(binding.call(opId(SDPA), ...args) as number);
+    }
+  }
+  return scope(() => {
+    let k = key;
+    let v = value;
+    if (gqa) {
+      const heads = query.size(-3);
+      if (heads % k.size(-3) !== 0 || heads % v.size(-3) !== 0) throw new TorchError(`enable_gqa: the query's ${heads} heads are not a multiple of the key's ${k.size(-3)} or value's ${v.size(-3)}`);
+      k = k.repeatInterleave(heads / k.size(-3), { dim: -3 });
+      v = v.repeatInterleave(heads / v.size(-3), { dim: -3 });
+    }
+    const [L, S] = [query.size(-2), k.size(-2)];
+    let scores = query.matmul(k.transpose(-2, -1)).mul(scale ?? 1 / Math.sqrt(query.size(-1)));
+    if (causal) scores = scores.maskedFill(ops.ones([L, S], { dtype: 'bool', device: query.device }).tril().logicalNot(), -Infinity);
+    if (mask !== null) scores = mask.dtype === 'bool' ? scores.maskedFill(mask.logicalNot(), -Infinity) : scores.add(mask);
+    let attn = ops.softmax(scores, -1);
+    if (p > 0) attn = ops.dropout(attn, p, true);
+    return attn.matmul(v);
+  });
+}
 
 export interface MultiHeadAttentionOptions {
   /** (E_q, E) / (E, E_k) / (E, E_v) projections when key/value widths differ from the query's. */

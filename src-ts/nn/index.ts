@@ -12,7 +12,7 @@ export { Dropout, Dropout2d } from './modules/dropout';
 export { Flatten, Unflatten } from './modules/flatten';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './modules/conv';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './modules/pooling';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './modules/normalization';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm, GroupNorm } from './modules/normalization';
 export { Embedding, EmbeddingBag } from './modules/sparse';
 export type { BagMode, EmbeddingBagOptions } from './modules/sparse';
 export { RNNBase, RNN, LSTM, GRU } from './modules/rnn';

@@ -1,4 +1,4 @@
-/** BatchNorm1d/2d, LayerNorm, GroupNorm: PyTorch's parameters, buffers and running statistics. */
+/** BatchNorm1d/2d, LayerNorm, RMSNorm, GroupNorm: PyTorch's parameters, buffers and running statistics. */
 import { ones, zeros } from '../../generated/ops';
 import { tensor } from '../../creation';
 import { ValueError } from '../../errors';
@@ -126,6 +126,32 @@ export class LayerNorm extends Module {
   }
   extraRepr(): string {
     return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
+  }
+}
+
+/** Python's `nn.RMSNorm` (PyTorch 2.4): RMS normalization over the last dims, a scale and no bias. */
+export class RMSNorm extends Module {
+  weight: Parameter | null;
+  readonly normalizedShape: number[];
+  /** null: the dtype's machine epsilon. */
+  readonly eps: number | null;
+  constructor(normalizedShape: number | number[], options: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean } = {}) {
+    super();
+    this.normalizedShape = Array.isArray(normalizedShape) ? normalizedShape : [normalizedShape];
+    this.eps = options.eps ?? null;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? emptyParameter(this.normalizedShape, { dtype: options.dtype, device: options.device }) : null;
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    if (this.weight !== null) init.ones_(this.weight);
+  }
+  forward(input: Tensor): Tensor {
+    return F.rmsNorm(input, this.normalizedShape, { weight: this.weight, eps: this.eps });
+  }
+  extraRepr(): string {
+    const eps = this.eps === null ? 'None' : pyFloat(this.eps);
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${eps}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
   }
 }
 
