@@ -417,6 +417,17 @@ export function multiHeadAttentionForward(
   }
   const p = o.training === false ? 0 : dropoutP;
 
+  if (o.needWeights === false) {
+    // As PyTorch 2.x: without weights to return, one fused scaled_dot_product_attention call
+    // (flash or memory-efficient attention on CUDA where the running LibTorch has it).
+    const mask = attnMask === null ? null : attnMask.size(0) === 1 ? attnMask.unsqueeze(0) : attnMask.view(bsz, numHeads, -1, srcLen);
+    const heads = (t: Tensor, len: number): Tensor => t.view(bsz, numHeads, len, headDim);
+    let out = scaledDotProductAttention(heads(q, tgtLen), heads(k, srcLen), heads(v, srcLen), { attnMask: mask, dropoutP: p });
+    out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgtLen, embedDim);
+    out = ops.linear(out, outProjWeight, outProjBias).view(tgtLen, bsz, out.size(1));
+    return [batched ? out : out.squeeze(1), null];
+  }
+
   // scaled dot-product attention
   const qs = q.div(Math.sqrt(headDim));
   let attn = attnMask !== null ? ops.baddbmm(attnMask, qs, k.transpose(-2, -1)) : ops.bmm(qs, k.transpose(-2, -1));
@@ -426,7 +437,6 @@ export function multiHeadAttentionForward(
   out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
   out = ops.linear(out, outProjWeight, outProjBias).view(tgtLen, bsz, out.size(1));
 
-  if (o.needWeights === false) return [batched ? out : out.squeeze(1), null];
   let weights = attn.view(bsz, numHeads, tgtLen, srcLen);
   if (o.averageAttnWeights !== false) weights = weights.sum(1).div(numHeads);
   return batched ? [out, weights] : [out.squeeze(1), weights.squeeze(0)];
