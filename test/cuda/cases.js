@@ -276,6 +276,29 @@ function cases(torch, assert) {
     assert.throws(() => t.launch({ grid: 1, block: 64 }, f, 3, 64), /need their C type/);
   });
 
+  it('scaledDotProductAttention and rmsNorm on CUDA match the math on the CPU (float16: fused attention kernels)', () => {
+    torch.scope(() => {
+      torch.manualSeed(0);
+      const [q, k, v] = [torch.randn(2, 4, 64, 64), torch.randn(2, 4, 80, 64), torch.randn(2, 4, 80, 64)];
+      // The definition, in float32 on the CPU, from plain ops.
+      const causal = torch.ones(64, 80, { dtype: 'bool' }).tril().logicalNot();
+      const scores = q.matmul(k.transpose(-2, -1)).div(8).maskedFill(causal, -Infinity);
+      const want = torch.softmax(scores, -1).matmul(v);
+      const F = torch.nn.functional;
+      for (const dtype of ['float32', 'float16']) {
+        const on = (t) => t.to('cuda', { dtype });
+        const got = F.scaledDotProductAttention(on(q), on(k), on(v), { isCausal: true });
+        assert.equal(got.isCuda, true);
+        assert.equal(got.dtype, dtype);
+        close(got.cpu().to('float32'), want, dtype === 'float16' ? 5e-3 : 1e-4, `sdpa ${dtype}`);
+      }
+      const x = torch.randn(8, 256);
+      const w = torch.rand(256);
+      const ref = x.mul(x.pow(2).mean(-1, true).add(1e-6).rsqrt()).mul(w);
+      close(F.rmsNorm(x.cuda(), [256], { weight: w.cuda(), eps: 1e-6 }).cpu(), ref, 1e-4, 'rms_norm');
+    });
+  });
+
   it('disposing CUDA tensors frees their memory; a disposed tensor is a clear error', () => {
     torch.cuda.synchronize();
     const base = torch.cuda.memoryAllocated();
