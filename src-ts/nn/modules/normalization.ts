@@ -15,8 +15,13 @@ export interface BatchNormOptions extends FactoryOptions {
   /** null: a cumulative moving average. */
   momentum?: number | null;
   affine?: boolean;
+  /** With affine: false keeps the scale and drops the shift (PyTorch 2.x's `bias=False`). */
+  bias?: boolean;
   trackRunningStats?: boolean;
 }
+
+// PyTorch 2.x's repr says `bias=False` when a layer keeps its scale without a shift.
+const noBias = (weight: Tensor | null, bias: Tensor | null): string => (weight !== null && bias === null ? ', bias=False' : '');
 
 abstract class BatchNormBase extends Module {
   weight: Parameter | null;
@@ -37,7 +42,7 @@ abstract class BatchNormBase extends Module {
     this.trackRunningStats = o.trackRunningStats ?? true;
     const f = { dtype: o.dtype, device: o.device };
     this.weight = this.affine ? emptyParameter([numFeatures], f) : null;
-    this.bias = this.affine ? emptyParameter([numFeatures], f) : null;
+    this.bias = this.affine && (o.bias ?? true) ? emptyParameter([numFeatures], f) : null;
     if (this.trackRunningStats) {
       this.registerBuffer('runningMean', zeros([numFeatures], f));
       this.registerBuffer('runningVar', ones([numFeatures], f));
@@ -60,10 +65,8 @@ abstract class BatchNormBase extends Module {
   }
   resetParameters(): void {
     this.resetRunningStats();
-    if (this.affine) {
-      init.ones_(this.weight!);
-      init.zeros_(this.bias!);
-    }
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
   }
 
   protected abstract checkInputDim(input: Tensor): void;
@@ -87,7 +90,7 @@ abstract class BatchNormBase extends Module {
   }
 
   extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}${noBias(this.weight, this.bias)}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
   }
 }
 
@@ -108,13 +111,13 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   readonly normalizedShape: number[];
-  constructor(normalizedShape: number | number[], readonly options: FactoryOptions & { eps?: number; elementwiseAffine?: boolean } = {}) {
+  constructor(normalizedShape: number | number[], readonly options: FactoryOptions & { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
     this.normalizedShape = Array.isArray(normalizedShape) ? normalizedShape : [normalizedShape];
     const f = { dtype: options.dtype, device: options.device };
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? emptyParameter(this.normalizedShape, f) : null;
-    this.bias = affine ? emptyParameter(this.normalizedShape, f) : null;
+    this.bias = affine && (options.bias ?? true) ? emptyParameter(this.normalizedShape, f) : null;
     this.resetParameters();
   }
   resetParameters(): void {
@@ -125,7 +128,7 @@ export class LayerNorm extends Module {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
   }
   extraRepr(): string {
-    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}${noBias(this.weight, this.bias)}`;
   }
 }
 
@@ -158,13 +161,13 @@ export class RMSNorm extends Module {
 export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: FactoryOptions & { eps?: number; affine?: boolean } = {}) {
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: FactoryOptions & { eps?: number; affine?: boolean; bias?: boolean } = {}) {
     super();
     if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
     const f = { dtype: options.dtype, device: options.device };
     const affine = options.affine ?? true;
     this.weight = affine ? emptyParameter([numChannels], f) : null;
-    this.bias = affine ? emptyParameter([numChannels], f) : null;
+    this.bias = affine && (options.bias ?? true) ? emptyParameter([numChannels], f) : null;
     if (this.weight !== null) init.ones_(this.weight);
     if (this.bias !== null) init.zeros_(this.bias);
   }
@@ -172,6 +175,6 @@ export class GroupNorm extends Module {
     return F.groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
   }
   extraRepr(): string {
-    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.options.eps ?? 1e-5)}, affine=${this.weight !== null ? 'True' : 'False'}`;
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.options.eps ?? 1e-5)}, affine=${this.weight !== null ? 'True' : 'False'}${noBias(this.weight, this.bias)}`;
   }
 }
