@@ -156,6 +156,8 @@ describe(`ops against Python torch ${fixture.torch}`, () => {
             thrown = e;
           }
           if (thrown === undefined) throw new Error(`${where}: Python raised ${c.error.type}: ${c.error.message}; torchnode did not`);
+          // An op a newer LibTorch removed (Python keeps a stub that raises): torchnode names it.
+          if (thrown instanceof torch.NotImplementedError && /is not available in the running LibTorch/.test(thrown.message)) return;
           expect(thrown).toBeInstanceOf(ERROR_CLASS[c.error.type] ?? torch.TorchError);
           // LibTorch's own errors carry LibTorch's message; argument errors are worded by each binding.
           if (c.error.type !== 'TypeError') expect((thrown as Error).message.split('\n')[0]).toBe(c.error.message);

@@ -19,6 +19,15 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+// The JSON a command prints; when there is none, how the process ended says why.
+function cliJson(...args: string[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`torchnode ${args.join(' ')}: no JSON (status ${r.status}, signal ${r.signal}, error ${r.error?.message}); stderr: ${r.stderr}`);
+  }
+}
 function closeTo(got: number[], want: number[]): void {
   expect(got.length).toBe(want.length);
   got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
@@ -49,13 +58,13 @@ describe('torchnode CLI', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^torchnode \d+\.\d+\.\d+/);
     expect(text.stdout).toContain(`LibTorch  ${torch.version.libtorch}`);
-    const json = JSON.parse(cli('info', '--json').stdout);
+    const json = cliJson('info', '--json');
     expect(json.libtorch).toBe(torch.version.libtorch);
     expect(json.blas.name).toBe(torch.config().blas.name);
     expect(json.threads.intraOp).toBeGreaterThan(0);
     expect(json.cuda).toEqual(expect.objectContaining({ built: torch.cuda.isBuilt(), available: torch.cuda.isAvailable() }));
     expect(text.stdout).toContain(torch.cuda.isBuilt() ? `CUDA      ${torch.version.cuda}` : 'CUDA      none (a CPU-only build)');
-    expect(JSON.parse(cli('--threads', '1', 'info', '--json').stdout).threads.intraOp).toBe(1);
+    expect(cliJson('--threads', '1', 'info', '--json').threads.intraOp).toBe(1);
     expect(json.blas.notes).toEqual(blasNotes(torch.config()));
     for (const n of json.blas.notes) expect(text.stdout).toContain(`note: ${n}`);
   });
