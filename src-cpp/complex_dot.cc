@@ -19,8 +19,9 @@ bool corrected = false;
 // Inputs the BLAS path would take: two complex CPU vectors of one dtype and length. Anything else
 // goes to LibTorch's own kernel, which also raises LibTorch's errors for bad calls.
 bool TakesBlasPath(const at::Tensor& a, const at::Tensor& b) {
-  return a.is_complex() && a.dim() == 1 && b.dim() == 1 && a.scalar_type() == b.scalar_type() &&
-         a.numel() == b.numel() && a.device().is_cpu() && b.device().is_cpu();
+  const c10::ScalarType t = a.scalar_type();
+  return (t == at::kComplexFloat || t == at::kComplexDouble) && t == b.scalar_type() && a.dim() == 1 &&
+         b.dim() == 1 && a.numel() == b.numel() && a.device().is_cpu() && b.device().is_cpu();
 }
 
 at::Tensor Dot(const at::Tensor& self, const at::Tensor& other) {
