@@ -17,7 +17,9 @@ const f = (name: string): string => path.join(dir, name);
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  // A process that did not exit by itself says how it ended (in stderr, which tests compare).
+  const how = r.status === null ? `[no exit status: signal ${r.signal}, error ${r.error?.message}]` : '';
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr + how };
 }
 // The JSON a command prints; when there is none, how the process ended says why.
 function cliJson(...args: string[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
