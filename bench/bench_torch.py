@@ -64,6 +64,19 @@ def matmul(n=1024, iters=10):
     return 2 * n**3 / (us / 1e6) / 1e9
 
 
+def mha(iters=20):
+    """nn.MultiheadAttention(512, 8) on (L=64, N=16, 512), no grad, no weights (ms per call)."""
+    m = torch.nn.MultiheadAttention(512, 8).eval()
+    x = torch.randn(64, 16, 512)
+
+    def run(k):
+        with torch.no_grad():
+            for _ in range(k):
+                m(x, x, x, need_weights=False)
+
+    return best(iters, run) / 1e3
+
+
 print(json.dumps({
     "add1": add(1, 100000),
     "add1k": add(1000, 50000),
@@ -71,4 +84,5 @@ print(json.dumps({
     "index": index(100000),
     "addcmul": addcmul(100000),
     "matmul": matmul(),
+    "mha": mha(),
 }))

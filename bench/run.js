@@ -92,6 +92,22 @@ function matmul(n = 1024, iters = 10) {
   });
 }
 
+// nn.MultiheadAttention(512, 8) on (L=64, N=16, 512), no grad, no weights, as a Transformer
+// layer calls it (ms per call).
+function mha(iters = 20) {
+  const m = new torch.nn.MultiheadAttention(512, 8);
+  m.eval();
+  const x = torch.randn(64, 16, 512);
+  const us = best(iters, (k) => {
+    torch.noGrad(() => {
+      for (let i = 0; i < k; i++) torch.scope(() => void m.call(x, x, x, { needWeights: false }));
+    });
+  });
+  m.dispose();
+  x.dispose();
+  return us / 1e3;
+}
+
 function cppLoop() {
   const c = config();
   const exe = path.join(os.tmpdir(), 'torchnode-add-loop');
@@ -135,6 +151,7 @@ const maxMerge = (acc, x) => {
       add1mGc: await addGcOnly(1000000, 300),
       index: index(100000),
       addcmul: addcmul(100000),
+      mha: mha(),
     });
     tnGflops = maxMerge(tnGflops, { matmul: matmul() });
   }
@@ -146,6 +163,7 @@ const maxMerge = (acc, x) => {
     ['`x.index(0, \'1:3\')` vs `x[0, 1:3]` (us/op)', tn.index, py.index, NaN, ''],
     ['1-element addcmul (us/op)', tn.addcmul, py.addcmul, NaN, ''],
     ['1024x1024 matmul (GFLOP/s)', tnGflops.matmul, pyGflops.matmul, NaN, 'torchnode/Python >= 0.97'],
+    ['MultiheadAttention(512, 8), L 64 x N 16, no grad (ms)', tn.mha, py.mha, NaN, ''],
   ];
   const f = (x) => (Number.isNaN(x) ? '-' : x.toFixed(x < 10 ? 3 : 1));
   console.log('\n| workload | torchnode | Python torch | C++ loop | torchnode / Python | torchnode / C++ | target |');
