@@ -23,6 +23,8 @@ export interface TransformerLayerOptions extends FactoryOptions {
   layerNormEps?: number;
   batchFirst?: boolean;
   normFirst?: boolean;
+  /** false: no additive biases in the attention, feed-forward and norm layers (PyTorch 2.1). */
+  bias?: boolean;
 }
 
 function activationFn(a: Activation | undefined): (x: Tensor) => Tensor {
@@ -50,13 +52,14 @@ export class TransformerEncoderLayer extends Module {
     const p = options.dropout ?? 0.1;
     const eps = options.layerNormEps ?? 1e-5;
     // Created in Python's order: the random draws for the weights happen in this order.
-    this.selfAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, batchFirst: options.batchFirst ?? false });
-    this.linear1 = new Linear(dModel, options.dimFeedforward ?? 2048, f);
+    const bias = options.bias ?? true;
+    this.selfAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, bias, batchFirst: options.batchFirst ?? false });
+    this.linear1 = new Linear(dModel, options.dimFeedforward ?? 2048, { ...f, bias });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(options.dimFeedforward ?? 2048, dModel, f);
+    this.linear2 = new Linear(options.dimFeedforward ?? 2048, dModel, { ...f, bias });
     this.normFirst = options.normFirst ?? false;
-    this.norm1 = new LayerNorm([dModel], { ...f, eps });
-    this.norm2 = new LayerNorm([dModel], { ...f, eps });
+    this.norm1 = new LayerNorm([dModel], { ...f, eps, bias });
+    this.norm2 = new LayerNorm([dModel], { ...f, eps, bias });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.activation = activationFn(options.activation);
@@ -98,15 +101,16 @@ export class TransformerDecoderLayer extends Module {
     const p = options.dropout ?? 0.1;
     const eps = options.layerNormEps ?? 1e-5;
     const batchFirst = options.batchFirst ?? false;
-    this.selfAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, batchFirst });
-    this.multiheadAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, batchFirst });
-    this.linear1 = new Linear(dModel, options.dimFeedforward ?? 2048, f);
+    const bias = options.bias ?? true;
+    this.selfAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, bias, batchFirst });
+    this.multiheadAttn = new MultiheadAttention(dModel, nhead, { ...f, dropout: p, bias, batchFirst });
+    this.linear1 = new Linear(dModel, options.dimFeedforward ?? 2048, { ...f, bias });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(options.dimFeedforward ?? 2048, dModel, f);
+    this.linear2 = new Linear(options.dimFeedforward ?? 2048, dModel, { ...f, bias });
     this.normFirst = options.normFirst ?? false;
-    this.norm1 = new LayerNorm([dModel], { ...f, eps });
-    this.norm2 = new LayerNorm([dModel], { ...f, eps });
-    this.norm3 = new LayerNorm([dModel], { ...f, eps });
+    this.norm1 = new LayerNorm([dModel], { ...f, eps, bias });
+    this.norm2 = new LayerNorm([dModel], { ...f, eps, bias });
+    this.norm3 = new LayerNorm([dModel], { ...f, eps, bias });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
