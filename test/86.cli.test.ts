@@ -85,7 +85,7 @@ describe('torchnode CLI', () => {
     for (const schema of Object.values(expected.multi.schemas)) expect(text.stdout).toContain(schema as string);
     expect(text.stdout).toContain('parameters: 6 (24 B)');
     expect(text.stdout).toMatch(/lin: torch\.nn\.modules\.linear\.Linear \[6 params\]/);
-    const json = JSON.parse(cli('inspect', f('scripted.pt'), '--json').stdout);
+    const json = cliJson('inspect', f('scripted.pt'), '--json');
     expect(json.parameters).toEqual({ count: 4 * 8 + 8 + 8 * 3 + 3, bytes: 4 * (4 * 8 + 8 + 8 * 3 + 3), byDtype: { float32: { count: 67, bytes: 268 } } });
     expect(json.tree.children.map((c: { name: string }) => c.name)).toEqual(['fc1', 'fc2']);
     expect(json.methods[0].name).toBe('forward');
@@ -103,9 +103,9 @@ describe('torchnode CLI', () => {
     }
     const jsonIn = f('x.json');
     fs.writeFileSync(jsonIn, JSON.stringify(torch.tensor(expected.mlp.input.data).reshape(2, 4).toArray()));
-    closeTo(JSON.parse(cli('run', f('traced.pt'), '-i', jsonIn).stdout).data.flat(), want);
+    closeTo(cliJson('run', f('traced.pt'), '-i', jsonIn).data.flat(), want);
 
-    closeTo(JSON.parse(cli('run', f('scripted.pt'), '--optimize', '-i', f('x.npy')).stdout).data.flat(), want);
+    closeTo(cliJson('run', f('scripted.pt'), '--optimize', '-i', f('x.npy')).data.flat(), want);
     expect(cli('run', f('scripted.pt'), '-i', f('x.npy'), '-o', f('out.npy')).code).toBe(0);
     closeTo(torch.npy.loadFile(f('out.npy')).reshape(-1).toArray() as number[], want);
     expect(cli('run', f('scripted.pt'), '-i', f('x.npy'), '--output', f('out.safetensors')).code).toBe(0);
@@ -116,8 +116,8 @@ describe('torchnode CLI', () => {
     // other methods, non-tensor inputs and results
     const word = f('word.json');
     fs.writeFileSync(word, '"four"');
-    expect(JSON.parse(cli('run', f('multi.pt'), '-m', 'count', '-i', word).stdout)).toBe(expected.multi.count);
-    expect(JSON.parse(cli('run', f('multi.pt'), '-m', 'big').stdout)).toBe(expected.multi.big); // int64 beyond 2^53 as a string
+    expect(cliJson('run', f('multi.pt'), '-m', 'count', '-i', word)).toBe(expected.multi.count);
+    expect(cliJson('run', f('multi.pt'), '-m', 'big')).toBe(expected.multi.big); // int64 beyond 2^53 as a string
     const two = cli('run', f('multi.pt'), '-m', 'stats', '-i', f('x.npy'), '-o', f('stats.safetensors'));
     expect(two.code).toBe(1); // stats takes a list of tensors
     expect(two.stderr).toMatch(/Expected a value of type 'List\[Tensor\]' for argument 'xs'/);
@@ -158,7 +158,7 @@ describe('torchnode CLI', () => {
     expect(l.p90).toBeLessThanOrEqual(l.p99);
     expect(l.p99).toBeLessThanOrEqual(l.max);
     expect(out.throughput).toBeGreaterThan(0);
-    expect(JSON.parse(cli('bench', f('scripted.pt'), '-s', '1,4', '-n', '5', '--optimize', '--json').stdout).optimized).toBe(true);
+    expect(cliJson('bench', f('scripted.pt'), '-s', '1,4', '-n', '5', '--optimize', '--json').optimized).toBe(true);
     const text = cli('bench', f('scripted.pt'), '-s', '1,4', '-n', '5', '--no-progress');
     expect(text.stdout).toMatch(/latency ms: p50 [\d.]+ {2}p90 [\d.]+ {2}p99/);
   });
