@@ -253,6 +253,17 @@ export interface ScaledDotProductAttentionOptions {
   enableGqa?: boolean;
 }
 
+// What the running LibTorch's scaled_dot_product_attention takes (null: it has none), read once:
+// scale arrived in LibTorch 2.1 and enable_gqa in 2.5; older ones compose what they lack.
+let sdpa: { scale: boolean; gqa: boolean } | null | undefined;
+function sdpaNative(): { scale: boolean; gqa: boolean } | null {
+  if (sdpa === undefined) {
+    const schema = hasOp(SDPA) ? schemaOf(SDPA) : null;
+    sdpa = schema === null ? null : { scale: schema.includes(' scale'), gqa: schema.includes('enable_gqa') };
+  }
+  return sdpa;
+}
+
 /**
  * Python's `F.scaled_dot_product_attention` (PyTorch 2.0): softmax(Q K^T * scale + mask) V for
  * query (..., L, E), key (..., S, E), value (..., S, Ev).
@@ -264,15 +275,12 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const scale = o.scale ?? null;
   const gqa = o.enableGqa ?? false;
   if (causal && mask !== null) throw new TorchError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
-  if (hasOp(SDPA)) {
-    const schema = schemaOf(SDPA);
-    // scale arrived in LibTorch 2.1 and enable_gqa in 2.5; older ones compose what they lack.
-    if ((scale === null || schema.includes(' scale')) && (!gqa || schema.includes('enable_gqa'))) {
-      const args: unknown[] = [query._h, key._h, value._h, mask?._h ?? null, p, causal];
-      if (scale !== null || gqa) args.push(scale);
-      if (gqa) args.push(true);
-      return wrap(binding.call(opId(SDPA), ...args) as number);
-    }
+  const native = sdpaNative();
+  if (native !== null && (scale === null || native.scale) && (!gqa || native.gqa)) {
+    const args: unknown[] = [query._h, key._h, value._h, mask?._h ?? null, p, causal];
+    if (scale !== null || gqa) args.push(scale);
+    if (gqa) args.push(true);
+    return wrap(binding.call(opId(SDPA), ...args) as number);
   }
   return scope(() => {
     let k = key;

@@ -21,6 +21,8 @@ export interface BatchNormOptions extends FactoryOptions {
 }
 
 // PyTorch 2.x's repr says `bias=False` when a layer keeps its scale without a shift.
+// Python's repr of a tuple of ints: (3, 4), (8,).
+const pyTuple = (xs: number[]): string => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
 const noBias = (weight: Tensor | null, bias: Tensor | null): string => (weight !== null && bias === null ? ', bias=False' : '');
 
 abstract class BatchNormBase extends Module {
@@ -128,7 +130,7 @@ export class LayerNorm extends Module {
     return F.layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps ?? 1e-5 });
   }
   extraRepr(): string {
-    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}${noBias(this.weight, this.bias)}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.options.eps ?? 1e-5)}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}${noBias(this.weight, this.bias)}`;
   }
 }
 
@@ -154,7 +156,7 @@ export class RMSNorm extends Module {
   }
   extraRepr(): string {
     const eps = this.eps === null ? 'None' : pyFloat(this.eps);
-    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${eps}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${eps}, elementwise_affine=${this.weight !== null ? 'True' : 'False'}`;
   }
 }
 
