@@ -222,8 +222,23 @@ function loadError(cause: Error): Error {
   return err;
 }
 
+/**
+ * Environment that LibTorch's dependencies read while they load, set before the addon loads.
+ * LibTorch builds with MPI (Debian's 2.x links OpenMPI, hence UCX) load UCX's libucs, whose
+ * constructor rewrites the machine code of libc's mmap/munmap/brk ("bistro" hooks) while V8's
+ * background GC threads are calling them: about 1 Node 20 process in 150 then crashed in V8's
+ * GC (measured: the same with only libucs.so loaded, none with this set). Only MPI/RDMA
+ * transports use those hooks, and torchnode has none. A value the user set is kept. Node's
+ * process.env writes the real environment on the main thread only; a program that first loads
+ * torchnode in a worker thread sets it itself.
+ */
+function prepareEnvironment(): void {
+  process.env.UCX_MEM_MMAP_HOOK_MODE ??= 'none';
+}
+
 function load(): Binding {
   let native: Binding;
+  prepareEnvironment();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     native = require('node-gyp-build')(root) as Binding;

@@ -19,6 +19,16 @@ describe('package', () => {
     const cjs = execFileSync(process.execPath, ['-e', `const torch = require(${JSON.stringify(root)}); console.log(torch.tensor([1]).toString())`], { encoding: 'utf8' });
     expect(cjs.trim()).toBe('tensor([1])');
   });
+  it('sets the environment LibTorch\'s MPI dependencies read at load, keeping a value the user set', () => {
+    const root = path.join(__dirname, '..');
+    const hookMode = (env: NodeJS.ProcessEnv): string => execFileSync(process.execPath, ['-e',
+      `const before = process.env.UCX_MEM_MMAP_HOOK_MODE; require(${JSON.stringify(root)}); console.log(before + ' ' + process.env.UCX_MEM_MMAP_HOOK_MODE)`],
+    { env, encoding: 'utf8' }).trim();
+    const env = { ...process.env };
+    delete env.UCX_MEM_MMAP_HOOK_MODE;
+    expect(hookMode(env)).toBe('undefined none');
+    expect(hookMode({ ...env, UCX_MEM_MMAP_HOOK_MODE: 'reloc' })).toBe('reloc reloc');
+  });
   it('the binary refuses a LibTorch of another version, and the loader says how to fix it', () => {
     const root = path.join(__dirname, '..');
     let msg = '';
