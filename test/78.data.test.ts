@@ -41,16 +41,41 @@ describe('data', () => {
     torch.scope(() => {
       const dl = new data.DataLoader(new Squares(), { batchSize: 4 });
       expect(dl.length).toBe(3);
-      const batches = [...dl] as [torch.Tensor, { i: torch.Tensor }][];
+      const batches: [torch.Tensor, { i: torch.Tensor }][] = [...dl]; // typed from the dataset
       expect(batches.map(([x]) => x.toArray())).toEqual([[0, 1, 4, 9], [16, 25, 36, 49], [64, 81]]);
       expect(batches[0][0].dtype).toBe('int64');
       expect(batches[2][1].i.toArray()).toEqual([8, 9]);
       expect([...new data.DataLoader(new Squares(), { batchSize: 4, dropLast: true })].length).toBe(2);
       const t = new data.TensorDataset(torch.arange(6).reshape(3, 2), torch.tensor([1, 2, 3]));
-      const [xb, yb] = [...new data.DataLoader(t, { batchSize: 2 })][1] as torch.Tensor[];
+      const [xb, yb] = [...new data.DataLoader(t, { batchSize: 2 })][1];
       expect(xb.toArray()).toEqual([[4, 5]]);
       expect(yb.toArray()).toEqual([3]);
       t.dispose();
+    });
+  });
+
+  it('batch types follow the samples (checked by the typecheck too); bigints and booleans collate to tensors', () => {
+    torch.scope(() => {
+      class Mixed extends data.Dataset<{ id: bigint; ok: boolean; name: string; xy: [number, number] }> {
+        get length(): number {
+          return 3;
+        }
+        getItem(i: number): { id: bigint; ok: boolean; name: string; xy: [number, number] } {
+          return { id: (1n << 60n) + BigInt(i), ok: i % 2 === 0, name: `s${i}`, xy: [i, i + 0.5] };
+        }
+      }
+      const [b]: { id: torch.Tensor; ok: torch.Tensor; name: string[]; xy: [torch.Tensor, torch.Tensor] }[] =
+        [...new data.DataLoader(new Mixed(), { batchSize: 3 })];
+      expect(b.id.dtype).toBe('int64');
+      expect([...(b.id.toTypedArray() as BigInt64Array)]).toEqual([1n << 60n, (1n << 60n) + 1n, (1n << 60n) + 2n]);
+      expect(b.ok.dtype).toBe('bool');
+      expect(b.ok.toArray()).toEqual([true, false, true]);
+      expect(b.name).toEqual(['s0', 's1', 's2']);
+      expect([b.xy[0].dtype, b.xy[1].dtype]).toEqual(['int64', 'float64']);
+      // A collateFn sets the batch type.
+      const sums: number[] = [...new data.DataLoader(new Squares(), { batchSize: 5, collateFn: (s) => s.reduce((a, [sq]) => a + sq, 0) })];
+      expect(sums).toEqual([30, 255]);
+      expect(() => data.defaultCollate([undefined, undefined])).toThrow(/batch must contain tensors, numbers, bigints, booleans, strings, arrays or objects; found undefined/);
     });
   });
 

@@ -17,14 +17,15 @@ import { Dataset } from '../utils/data/dataset';
 import { defaultCollate } from '../utils/data/collate';
 import type { Tensor } from '../tensor';
 
-export interface MNISTOptions {
+/** Y: the label's type, a number unless `targetTransform` makes something else. */
+export interface MNISTOptions<Y = number> {
   /** The folder with the four IDX files (default: see each dataset). */
   root?: string;
   /** The 60000-sample training set (default) or the 10000-sample test set. */
   train?: boolean;
   /** Maps the uint8 [28, 28] image to the sample's input (default: float32 [1, 28, 28] / 255). */
   transform?: (image: Tensor) => Tensor;
-  targetTransform?: (label: number) => unknown;
+  targetTransform?: (label: number) => Y;
 }
 
 const FILES = {
@@ -54,7 +55,7 @@ function find(root: string, name: string): string | undefined {
   return undefined;
 }
 
-export class MNIST extends Dataset<[Tensor, unknown]> {
+export class MNIST<Y = number> extends Dataset<[Tensor, Y]> {
   /** uint8 [N, 28, 28] */
   readonly data: Tensor;
   /** int64 [N] */
@@ -62,10 +63,10 @@ export class MNIST extends Dataset<[Tensor, unknown]> {
   readonly root: string;
   readonly train: boolean;
   private readonly transform?: (image: Tensor) => Tensor;
-  private readonly targetTransform?: (label: number) => unknown;
+  private readonly targetTransform?: (label: number) => Y;
   private labels: Int32Array;
 
-  constructor(options: MNISTOptions = {}) {
+  constructor(options: MNISTOptions<Y> = {}) {
     super();
     this.root = options.root ?? this.defaultRoot();
     this.train = options.train ?? true;
@@ -97,7 +98,7 @@ export class MNIST extends Dataset<[Tensor, unknown]> {
     return this.labels.length;
   }
 
-  getItem(index: number): [Tensor, unknown] {
+  getItem(index: number): [Tensor, Y] {
     const n = this.length;
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new ValueError(`index ${index} is out of range for ${n} samples`);
@@ -110,7 +111,8 @@ export class MNIST extends Dataset<[Tensor, unknown]> {
       x = img.unsqueeze(0).to('float32').div_(255);
       img.dispose();
     }
-    const y = this.targetTransform ? this.targetTransform(this.labels[i]) : this.labels[i];
+    // Without targetTransform, Y is number (the options type ties the two).
+    const y = this.targetTransform ? this.targetTransform(this.labels[i]) : (this.labels[i] as Y);
     return [x, y];
   }
 
@@ -145,7 +147,7 @@ function debianFashionRoot(): string {
   return '/usr/share/datasets/fashion-mnist';
 }
 
-export class FashionMNIST extends MNIST {
+export class FashionMNIST<Y = number> extends MNIST<Y> {
   protected defaultRoot(): string {
     return debianFashionRoot();
   }

@@ -1,6 +1,7 @@
 /** Containers: Sequential, ModuleList, ModuleDict (children keyed '0', '1', ... or by name). */
 import { TypeError as TorchTypeError, IndexError } from '../../errors';
 import { Module } from '../module';
+import type { Tensor } from '../../tensor';
 
 function checkModule(m: unknown, where: string): Module {
   if (!(m instanceof Module)) throw new TorchTypeError(`${where}: expected an nn.Module, got ${m === null ? 'null' : typeof m}`);
@@ -28,16 +29,20 @@ abstract class IndexedModules extends Module {
   }
 }
 
-/** Runs its modules in order, each on the previous one's output. */
-export class Sequential extends IndexedModules {
+/**
+ * Runs its modules in order, each on the previous one's output. `Out` types that output: a
+ * Tensor, as almost every Sequential makes; `new Sequential<[Tensor, Tensor]>(...)` for others
+ * (the modules' own types are not chained, so it is not checked against them).
+ */
+export class Sequential<Out = Tensor> extends IndexedModules {
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m) => this.append(checkModule(m, 'Sequential')));
   }
-  forward(input: unknown): unknown {
+  forward(input: unknown): Out {
     let x = input;
     for (const m of this.children()) x = m.call(x);
-    return x;
+    return x as Out;
   }
 }
 

@@ -11,30 +11,35 @@
  */
 import { ValueError } from '../../errors';
 import { BatchSampler, RandomSampler, SequentialSampler, type Sampler } from './sampler';
-import { defaultCollate } from './collate';
+import { defaultCollate, type Collated } from './collate';
 import { empty } from '../../generated/ops';
 import type { BatchDataset, Dataset } from './dataset';
 import type { Generator } from '../../generator';
 
-export interface DataLoaderOptions {
+/** T: the dataset's sample type; B: the batch type (`collateFn`'s result, else `Collated<T>`). */
+export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
   batchSize?: number;
   shuffle?: boolean;
   sampler?: Sampler;
   batchSampler?: Iterable<number[]> & { length?: number };
   dropLast?: boolean;
-  collateFn?: (samples: unknown[]) => unknown;
+  collateFn?: (samples: T[]) => B;
   generator?: Generator;
   /** Batches loaded ahead by the async iterator (default 2). */
   prefetchFactor?: number;
 }
 
-export class DataLoader<B = unknown> implements Iterable<B>, AsyncIterable<B> {
+/**
+ * Batches are typed from the dataset: `new DataLoader(ds)` over a `Dataset<[Tensor, number]>`
+ * yields `[Tensor, Tensor]`; with a `collateFn`, whatever it returns.
+ */
+export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly batchSampler: Iterable<number[]> & { length?: number };
-  private readonly collate: (samples: unknown[]) => unknown;
+  private readonly collate: (samples: T[]) => unknown;
   private readonly prefetch: number;
   private readonly generator?: Generator;
 
-  constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
     if (options.batchSampler && (options.sampler || options.shuffle || options.dropLast || options.batchSize !== undefined)) {
@@ -66,11 +71,11 @@ export class DataLoader<B = unknown> implements Iterable<B>, AsyncIterable<B> {
 
   private load(indices: number[]): B | Promise<B> {
     const ds = this.dataset;
-    const batched = ds as Dataset & Partial<BatchDataset>;
+    const batched = ds as Dataset<T> & Partial<BatchDataset>;
     if (this.collate === defaultCollate && typeof batched.getBatch === 'function') return batched.getBatch(indices) as B;
     const items = indices.map((i) => ds.getItem(i));
     if (items.some((x) => x instanceof Promise)) return Promise.all(items).then((xs) => this.collate(xs) as B);
-    return this.collate(items) as B;
+    return this.collate(items as T[]) as B; // no promises among them (checked above)
   }
 
   *[Symbol.iterator](): Iterator<B> {
