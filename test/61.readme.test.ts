@@ -7,18 +7,21 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..');
 
-/** ```ts blocks of a Markdown text, with the line each starts on. */
+/** ```ts blocks of a Markdown text (also indented ones, in list items), with the line each starts on. */
 export function tsBlocks(markdown: string): { line: number; code: string }[] {
   const blocks: { line: number; code: string }[] = [];
-  const re = /^```ts\n([\s\S]*?)^```/gm;
+  const re = /^( *)```ts\n([\s\S]*?)^\1```/gm;
   for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
-    blocks.push({ line: markdown.slice(0, m.index).split('\n').length, code: m[1] });
+    const indent = m[1].length;
+    const code = m[2].split('\n').map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join('\n');
+    blocks.push({ line: markdown.slice(0, m.index).split('\n').length, code });
   }
   return blocks;
 }
 
 // Names the excerpts use without making them (a model from the section before, kernel buffers).
 const AMBIENT: Record<string, string> = {
+  x: 'torch.Tensor',
   model: 'torch.jit.ScriptModule',
   xs: 'torch.Tensor',
   ys: 'torch.Tensor',
@@ -78,7 +81,7 @@ describe('README examples', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
   it('has TypeScript examples to check', () => {
-    expect(tsBlocks(readme).length).toBeGreaterThanOrEqual(4);
+    expect(tsBlocks(readme).length).toBeGreaterThanOrEqual(5);
   });
 
   it('every TypeScript example typechecks against the package', () => {
@@ -86,9 +89,10 @@ describe('README examples', () => {
   }, 120_000);
 
   it('a call the API lacks is reported with its README line', () => {
-    const bad = 'Intro.\n\n```ts\nconst t = torch.zeros(2);\nt.notAMethod();\n```\n';
+    const bad = 'Intro.\n\n```ts\nconst t = torch.zeros(2);\nt.notAMethod();\n```\n- item:\n  ```ts\n  torch.ones(1).sum({ dim: 0, keepDim: true });\n  ```\n';
     const errors = typecheck(bad);
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^README\.md:5: Property 'notAMethod' does not exist on type 'Tensor'/);
+    expect(errors[1]).toMatch(/^README\.md:9: [\s\S]*'keepDim' does not exist/);
   }, 120_000);
 });
