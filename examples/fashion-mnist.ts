@@ -55,9 +55,9 @@ function evaluate(): number {
   model.eval();
   let correct = 0;
   torch.noGrad(() => {
-    for (const [x, y] of testLoader as Iterable<[torch.Tensor, torch.Tensor]>) {
+    for (const [x, y] of testLoader) {
       torch.scope(() => {
-        correct += (model.call(x) as torch.Tensor).argmax(1).eq(y).sum().item<number>();
+        correct += model.call(x).argmax(1).eq(y).sum().item<number>();
       });
       x.dispose();
       y.dispose();
@@ -77,10 +77,10 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   let seen = 0;
   let correct = 0;
   let lossSum = 0;
-  for (const [x, y] of trainLoader as Iterable<[torch.Tensor, torch.Tensor]>) {
+  for (const [x, y] of trainLoader) {
     torch.scope(() => {
       optimizer.zeroGrad();
-      const logits = model.call(x) as torch.Tensor;
+      const logits = model.call(x);
       const loss = lossFn.call(logits, y);
       loss.backward();
       optimizer.step();
