@@ -146,4 +146,73 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
       norm.dispose();
     });
   });
+
+  it('activation, padding, resampling, pooling, norm, dropout and cell layers: bad calls are clear errors', () => {
+    const F = nn.functional;
+    torch.scope(() => {
+      const img = torch.randn(1, 2, 3, 3);
+      expect(() => F.glu(torch.tensor(1.0))).toThrow(/glu does not support scalars/);
+      expect(() => new nn.GLU().call(torch.randn(2, 5))).toThrow(/Halving dimension must be even/);
+      expect(() => new nn.Hardtanh(1, -1)).toThrow(/maxVal \(-1\) must be greater than minVal \(1\)/);
+      expect(() => new nn.PReLU(3).call(torch.randn(2, 4))).toThrow(torch.TorchError);
+      expect(() => new nn.ConstantPad2d([1, 2, 3], 0)).toThrow(/ConstantPad2d: padding must be an integer or 4 integers/);
+      expect(() => new nn.ReflectionPad2d(3).call(img)).toThrow(/Padding size should be less than the corresponding input dimension/);
+      expect(() => F.pad(img, [1, 1], { mode: 'wrap' as never })).toThrow(torch.TorchError);
+      expect(() => F.interpolate(img, { size: 4, scaleFactor: 2 })).toThrow(/only one of size or scale_factor should be defined/);
+      expect(() => F.interpolate(img)).toThrow(/either size or scale_factor should be defined/);
+      expect(() => F.interpolate(img, { size: 4, alignCorners: true })).toThrow(/align_corners option can only be set with the interpolating modes/);
+      expect(() => F.interpolate(img, { size: [4, 4, 4] })).toThrow(/Input and output must have the same number of spatial dimensions/);
+      expect(() => F.interpolate(torch.randn(1, 2, 3), { size: 4, mode: 'bilinear' })).toThrow(torch.NotImplementedError);
+      expect(() => F.interpolate(torch.randn(1, 2, 3), { size: 4, mode: 'bilinear' })).toThrow(/Got 3D input, but bilinear mode needs 4D input/);
+      expect(() => F.interpolate(torch.randn(2, 3), { size: 4 })).toThrow(/Only 3D, 4D and 5D input Tensors supported \(got 2D\)/);
+      expect(() => F.interpolate(img, { scaleFactor: 2, antialias: true })).toThrow(/Anti-alias option is only supported for bilinear and bicubic modes/);
+      expect(() => F.interpolate(img, { size: 4, recomputeScaleFactor: true })).toThrow(/recompute_scale_factor is not meaningful with an explicit size/);
+      expect(() => new nn.Upsample()).toThrow(/either size or scale_factor should be defined/);
+      expect(() => new nn.Fold([4, 5], 2).call(torch.randn(1, 7, 12))).toThrow(torch.TorchError);
+      expect(() => new nn.InstanceNorm2d(2).call(torch.randn(2, 3))).toThrow(/expected 3D or 4D input \(got 2D input\)/);
+      expect(() => new nn.InstanceNorm1d(3, { affine: true }).call(torch.randn(2, 4, 5))).toThrow(/expected input's size at dim=1 to match num_features \(3\), but got: 4/);
+      expect(() => new nn.InstanceNorm2d(2).call(torch.randn(3, 2, 1, 1))).toThrow(/Expected more than 1 spatial element when training, got input size \[3, 2, 1, 1\]/);
+      expect(() => new nn.BatchNorm3d(2).call(img)).toThrow(/expected 5D input \(got 4D input\)/);
+      expect(() => new nn.LocalResponseNorm(2).call(torch.randn(2, 3))).toThrow(/Expected 3D or higher dimensionality input \(got 2 dimensions\)/);
+      expect(() => new nn.Dropout1d().call(img)).toThrow(/dropout1d: Expected 2D or 3D input, but received a 4D input/);
+      expect(() => new nn.Dropout3d(1.5)).toThrow(/dropout probability has to be between 0 and 1, but got 1.5/);
+      expect(() => new nn.RNNCell(3, 4).call(torch.randn(2, 2, 3))).toThrow(/RNNCell: Expected input to be 1-D or 2-D but received 3-D tensor/);
+      expect(() => new nn.GRUCell(3, 4).call(torch.randn(2, 5))).toThrow(/input has inconsistent input_size: got 5 expected 3/);
+      expect(() => new nn.GRUCell(3, 4).call(torch.randn(2, 3), torch.randn(3, 4))).toThrow(/GRUCell: expected hidden state of size \(2, 4\), got \[3, 4\]/);
+      expect(() => new nn.LSTMCell(3, 4).call(torch.randn(2, 3), torch.randn(2, 4) as never)).toThrow(/LSTMCell: hx must be \[h_0, c_0\]/);
+      expect(() => new nn.RNNCell(3, 4, { nonlinearity: 'gelu' as never })).toThrow(/Unknown nonlinearity: gelu/);
+      const gone = torch.randn(1, 2, 4, 4);
+      gone.dispose();
+      expect(() => new nn.PixelShuffle(2).call(gone)).toThrow(/disposed/);
+      expect(() => F.interpolate(gone, { scaleFactor: 2 })).toThrow(/disposed/);
+    });
+  });
+
+  it('the composed layers free their temporaries, train through their cells, and give indices on request', () => {
+    const F = nn.functional;
+    torch.scope(() => {
+      torch.manualSeed(0);
+      const x = torch.randn(2, 4, 6, 6);
+      const layers: [torch.nn.Module, torch.Tensor[]][] = [
+        [new nn.Softsign(), [x]], [new nn.Tanhshrink(), [x]], [new nn.Softmin(1), [x]], [new nn.LocalResponseNorm(3), [x]],
+        [new nn.LPPool2d(2, 2), [x]], [new nn.InstanceNorm3d(4), [x]], [new nn.Dropout1d(), [x.reshape(2, 4, 36)]],
+        [new nn.Upsample({ scaleFactor: 0.5, mode: 'area' }), [x]], [new nn.AdaptiveMaxPool2d(2), [x]], [new nn.RNNCell(6, 3), [x.reshape(-1, 6)]],
+      ];
+      const before = torch.memory().tensors;
+      for (const [m, args] of layers) m.call(...args);
+      expect(torch.memory().tensors).toBe(before + layers.length); // one result each
+      expect(F.normalize(x).shape).toEqual([2, 4, 6, 6]);
+      expect(torch.memory().tensors).toBe(before + layers.length + 1);
+      const [values, indices] = F.adaptiveMaxPool2d(x, 3, { returnIndices: true });
+      expect([values.shape, indices.dtype]).toEqual([[2, 4, 3, 3], 'int64']);
+      // A cell unrolled by hand trains: gradients reach its weights.
+      const cell = new nn.LSTMCell(6, 3);
+      let hc: [torch.Tensor, torch.Tensor] | null = null;
+      for (let t = 0; t < 4; t++) hc = cell.call(x.select(1, t).select(1, 0), hc);
+      hc![0].sum().backward();
+      for (const [name, p] of cell.namedParameters()) expect([name, p.grad!.abs().sum().item() > 0]).toEqual([name, true]);
+      for (const [m] of layers) m.dispose();
+      cell.dispose();
+    });
+  });
 });

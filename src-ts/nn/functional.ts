@@ -4,8 +4,8 @@
  */
 import * as ops from '../generated/ops';
 import { binding } from '../binding';
-import { TorchError, ValueError } from '../errors';
-import { hasOp, op, opId, schemaOf } from '../ops';
+import { NotImplementedError, TorchError, ValueError } from '../errors';
+import { hasOp, op, opId, schemaOf, type OpRef } from '../ops';
 import { scope } from '../memory';
 import { wrap, type Tensor } from '../tensor';
 import type { DType, DTypeLike } from '../dtype';
@@ -102,6 +102,47 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: Size): Tensor {
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Size): Tensor {
   return ops.adaptiveAvgPool2d(input, outputSize);
 }
+export function maxPool3d(input: Tensor, kernelSize: Size, o: PoolOptions = {}): Tensor {
+  return ops.maxPool3d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode });
+}
+export function avgPool3d(input: Tensor, kernelSize: Size, o: AvgPoolOptions = {}): Tensor {
+  return ops.avgPool3d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, ceilMode: o.ceilMode, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride });
+}
+export function adaptiveAvgPool3d(input: Tensor, outputSize: Size): Tensor {
+  return ops.adaptiveAvgPool3d(input, outputSize);
+}
+/** The pooled values; with `{ returnIndices: true }`, `[values, indices]` as Python's. */
+export function adaptiveMaxPool1d(input: Tensor, outputSize: Size): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: Size, o: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: Size, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  return valuesOrBoth(ops.adaptiveMaxPool1d(input, outputSize), o.returnIndices);
+}
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Size): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Size, o: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Size, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  return valuesOrBoth(ops.adaptiveMaxPool2d(input, outputSize), o.returnIndices);
+}
+function valuesOrBoth([values, indices]: [Tensor, Tensor], both = false): Tensor | [Tensor, Tensor] {
+  if (both) return [values, indices];
+  indices.dispose();
+  return values;
+}
+export function lpPool1d(input: Tensor, normType: number, kernelSize: number, o: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
+  return lpPool(input, normType, [kernelSize], o.stride ?? null, o.ceilMode ?? false);
+}
+export function lpPool2d(input: Tensor, normType: number, kernelSize: Size, o: { stride?: Size | null; ceilMode?: boolean } = {}): Tensor {
+  return lpPool(input, normType, typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize, o.stride ?? null, o.ceilMode ?? false);
+}
+// Python's lp_pool: (sum over the window of x^p)^(1/p), as avg_pool of x^p times the window size.
+function lpPool(input: Tensor, p: number, k: number[], stride: Size | null, ceilMode: boolean): Tensor {
+  return scope(() => {
+    const pooled = k.length === 1
+      ? avgPool1d(input.pow(p), k[0], { stride, ceilMode })
+      : avgPool2d(input.pow(p), k, { stride, ceilMode });
+    const n = k.reduce((a, b) => a * b, 1);
+    return pooled.sign().mul(pooled.abs().relu()).mul(n).pow(1 / p);
+  });
+}
 
 // ---- normalization -------------------------------------------------------------------------
 
@@ -154,6 +195,45 @@ export function rmsNorm(input: Tensor, normalizedShape: number[], o: { weight?: 
 export function groupNorm(input: Tensor, numGroups: number, o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}): Tensor {
   return ops.groupNorm(input, numGroups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5, true);
 }
+export interface InstanceNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  useInputStats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+export function instanceNorm(input: Tensor, o: InstanceNormOptions = {}): Tensor {
+  if (o.useInputStats ?? true) {
+    if (input.shape.slice(2).reduce((a, b) => a * b, 1) === 1) {
+      throw new ValueError(`Expected more than 1 spatial element when training, got input size [${input.shape.join(', ')}]`);
+    }
+  }
+  return ops.instanceNorm(input, o.weight ?? null, o.bias ?? null, o.runningMean ?? null, o.runningVar ?? null,
+    o.useInputStats ?? true, o.momentum ?? 0.1, o.eps ?? 1e-5, true);
+}
+/** Python's local_response_norm: each value over the mean of squares of `size` neighbouring channels. */
+export function localResponseNorm(input: Tensor, size: number, o: { alpha?: number; beta?: number; k?: number } = {}): Tensor {
+  const dim = input.dim();
+  if (dim < 3) throw new ValueError(`Expected 3D or higher dimensionality input (got ${dim} dimensions)`);
+  if (input.numel() === 0) return input.clone();
+  return scope(() => {
+    let div = input.mul(input).unsqueeze(1);
+    if (dim === 3) {
+      div = avgPool2d(pad(div, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1], { stride: 1 }).squeeze(1);
+    } else {
+      const sizes = input.shape;
+      div = div.view(sizes[0], 1, sizes[1], sizes[2], -1);
+      div = avgPool3d(pad(div, [0, 0, 0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1, 1], { stride: 1 }).squeeze(1).view(sizes);
+    }
+    return input.div(div.mul(o.alpha ?? 1e-4).add(o.k ?? 1.0).pow(o.beta ?? 0.75));
+  });
+}
+/** Python's normalize: input / max(||input||_p over dim, eps). */
+export function normalize(input: Tensor, o: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  return scope(() => input.div(input.norm(o.p ?? 2, o.dim ?? 1, true).clampMin(o.eps ?? 1e-12).expandAs(input)));
+}
 
 // ---- dropout and embedding -----------------------------------------------------------------
 
@@ -167,6 +247,42 @@ export function dropout(input: Tensor, p = 0.5, training = true, inplace = false
 export function dropout2d(input: Tensor, p = 0.5, training = true, inplace = false): Tensor {
   checkP(p);
   return inplace ? input.featureDropout_(p, training) : ops.featureDropout(input, p, training);
+}
+/** Whole channels of (N, C, L) or (C, L) input zeroed together. */
+export function dropout1d(input: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  return channelDropout(input, p, training, inplace, 1);
+}
+/** Whole channels of (N, C, D, H, W) or (C, D, H, W) input zeroed together. */
+export function dropout3d(input: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  return channelDropout(input, p, training, inplace, 3);
+}
+function channelDropout(input: Tensor, p: number, training: boolean, inplace: boolean, spatial: number): Tensor {
+  checkP(p);
+  const d = input.dim();
+  if (d !== spatial + 1 && d !== spatial + 2) {
+    throw new TorchError(`dropout${spatial}d: Expected ${spatial + 1}D or ${spatial + 2}D input, but received a ${d}D input`);
+  }
+  if (d === spatial + 2) return dropout2d(input, p, training, inplace);
+  // Unbatched: one sample's channels (Python adds and removes the batch dim around the same op).
+  const batched = input.unsqueeze(0);
+  const out = dropout2d(batched, p, training, inplace);
+  if (inplace) {
+    batched.dispose();
+    return input;
+  }
+  const y = out.squeeze(0);
+  batched.dispose();
+  out.dispose();
+  return y;
+}
+/** SELU-preserving dropout: keeps mean and variance of self-normalizing activations. */
+export function alphaDropout(input: Tensor, p = 0.5, training = false, inplace = false): Tensor {
+  checkP(p);
+  return inplace ? input.alphaDropout_(p, training) : ops.alphaDropout(input, p, training);
+}
+export function featureAlphaDropout(input: Tensor, p = 0.5, training = false, inplace = false): Tensor {
+  checkP(p);
+  return inplace ? input.featureAlphaDropout_(p, training) : ops.featureAlphaDropout(input, p, training);
 }
 export function embedding(input: Tensor, weight: Tensor, o: { paddingIdx?: number | null } = {}): Tensor {
   return ops.embedding(weight, input, o.paddingIdx ?? -1);
@@ -187,6 +303,130 @@ export const mish = (input: Tensor, inplace = false): Tensor => (inplace ? input
 export const hardswish = (input: Tensor, inplace = false): Tensor => (inplace ? input.hardswish_() : ops.hardswish(input));
 export const softmax = (input: Tensor, dim: number, o: { dtype?: DTypeLike } = {}): Tensor => ops.softmax(input, dim, o.dtype ?? null);
 export const logSoftmax = (input: Tensor, dim: number, o: { dtype?: DTypeLike } = {}): Tensor => ops.logSoftmax(input, dim, o.dtype ?? null);
+export const relu6 = (input: Tensor, inplace = false): Tensor => (inplace ? input.relu6_() : ops.relu6(input));
+export const hardtanh = (input: Tensor, minVal = -1.0, maxVal = 1.0, inplace = false): Tensor =>
+  inplace ? input.hardtanh_(minVal, maxVal) : ops.hardtanh(input, minVal, maxVal);
+export const hardsigmoid = (input: Tensor, inplace = false): Tensor => (inplace ? input.hardsigmoid_() : ops.hardsigmoid(input));
+export const selu = (input: Tensor, inplace = false): Tensor => (inplace ? input.selu_() : ops.selu(input));
+export const celu = (input: Tensor, alpha = 1.0, inplace = false): Tensor => (inplace ? input.celu_(alpha) : ops.celu(input, alpha));
+export const prelu = (input: Tensor, weight: Tensor): Tensor => ops.prelu(input, weight);
+export const threshold = (input: Tensor, threshold: number, value: number, inplace = false): Tensor =>
+  inplace ? input.threshold_(threshold, value) : ops.threshold(input, threshold, value);
+export const softshrink = (input: Tensor, lambd = 0.5): Tensor => ops.softshrink(input, lambd);
+export const hardshrink = (input: Tensor, lambd = 0.5): Tensor => ops.hardshrink(input, lambd);
+export const logsigmoid = (input: Tensor): Tensor => ops.logSigmoid(input);
+export const softsign = (input: Tensor): Tensor => scope(() => input.div(input.abs().add(1)));
+export const tanhshrink = (input: Tensor): Tensor => scope(() => input.sub(input.tanh()));
+export const softmin = (input: Tensor, dim: number, o: { dtype?: DTypeLike } = {}): Tensor => scope(() => ops.softmax(input.neg(), dim, o.dtype ?? null));
+export function glu(input: Tensor, dim = -1): Tensor {
+  if (input.dim() === 0) throw new TorchError('glu does not support scalars because halving size must be even');
+  return ops.glu(input, dim);
+}
+
+// ---- shape and vision ----------------------------------------------------------------------
+
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+/** Pads the last dims: `pad` is [left, right, top, bottom, front, back] as far as given. */
+export function pad(input: Tensor, padding: number[], o: { mode?: PadMode; value?: number | null } = {}): Tensor {
+  return ops.pad(input, padding, o.mode ?? 'constant', o.value ?? null);
+}
+export const pixelShuffle = (input: Tensor, upscaleFactor: number): Tensor => ops.pixelShuffle(input, upscaleFactor);
+export const pixelUnshuffle = (input: Tensor, downscaleFactor: number): Tensor => ops.pixelUnshuffle(input, downscaleFactor);
+export const oneHot = (tensor: Tensor, numClasses = -1): Tensor => ops.oneHot(tensor, numClasses);
+export const cosineSimilarity = (x1: Tensor, x2: Tensor, o: { dim?: number; eps?: number } = {}): Tensor =>
+  ops.cosineSimilarity(x1, x2, o.dim ?? 1, o.eps ?? 1e-8);
+export const pairwiseDistance = (x1: Tensor, x2: Tensor, o: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor =>
+  ops.pairwiseDistance(x1, x2, o.p ?? 2.0, o.eps ?? 1e-6, o.keepdim ?? false);
+
+export interface FoldOptions {
+  dilation?: Size;
+  padding?: Size;
+  stride?: Size;
+}
+/** Sliding local blocks of a batched image (N, C, H, W) -> (N, C * prod(kernel), L), Python's unfold. */
+export function unfold(input: Tensor, kernelSize: Size, o: FoldOptions = {}): Tensor {
+  return ops.im2col(input, kernelSize, o.dilation ?? 1, o.padding ?? 0, o.stride ?? 1);
+}
+/** Sums blocks (N, C * prod(kernel), L) back into an image of `outputSize`, Python's fold. */
+export function fold(input: Tensor, outputSize: Size, kernelSize: Size, o: FoldOptions = {}): Tensor {
+  return ops.col2im(input, outputSize, kernelSize, o.dilation ?? 1, o.padding ?? 0, o.stride ?? 1);
+}
+
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
+export interface InterpolateOptions {
+  size?: Size | null;
+  scaleFactor?: number | number[] | null;
+  mode?: InterpolateMode;
+  alignCorners?: boolean | null;
+  recomputeScaleFactor?: boolean | null;
+  antialias?: boolean;
+}
+const UPSAMPLE: Record<string, string> = {
+  'nearest-3': 'upsample_nearest1d', 'nearest-4': 'upsample_nearest2d', 'nearest-5': 'upsample_nearest3d',
+  'nearest-exact-3': '_upsample_nearest_exact1d', 'nearest-exact-4': '_upsample_nearest_exact2d', 'nearest-exact-5': '_upsample_nearest_exact3d',
+  'linear-3': 'upsample_linear1d', 'bilinear-4': 'upsample_bilinear2d', 'trilinear-5': 'upsample_trilinear3d', 'bicubic-4': 'upsample_bicubic2d',
+};
+const upsampleOps = new Map<string, OpRef>();
+function upsampleOp(name: string): OpRef {
+  let o = upsampleOps.get(name);
+  if (!o) upsampleOps.set(name, (o = op(`aten::${name}`, 'vec')));
+  return o;
+}
+/** Python's F.interpolate: resizes the spatial dims of (N, C, ...) input by `size` or `scaleFactor`. */
+export function interpolate(input: Tensor, o: InterpolateOptions = {}): Tensor {
+  const mode = o.mode ?? 'nearest';
+  const exact = mode === 'nearest' || mode === 'area' || mode === 'nearest-exact';
+  if (exact && o.alignCorners !== undefined && o.alignCorners !== null) {
+    throw new ValueError('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
+  }
+  const alignCorners = o.alignCorners ?? false;
+  const dim = input.dim() - 2;
+  const size = o.size ?? null;
+  const scale = o.scaleFactor ?? null;
+  let outputSize: number[] | null = null;
+  let scales: number[] | null = null;
+  if (size !== null && scale !== null) throw new ValueError('only one of size or scale_factor should be defined');
+  if (size !== null) {
+    if (Array.isArray(size) && size.length !== dim) {
+      throw new ValueError(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${input.shape.slice(2)}] and output size of [${size}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+    }
+    outputSize = Array.isArray(size) ? size : Array(dim).fill(size);
+  } else if (scale !== null) {
+    if (Array.isArray(scale) && scale.length !== dim) {
+      throw new ValueError(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of [${input.shape.slice(2)}] and scale_factor of shape [${scale}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
+    }
+    scales = Array.isArray(scale) ? scale : Array(dim).fill(scale);
+  } else {
+    throw new ValueError('either size or scale_factor should be defined');
+  }
+  if (o.recomputeScaleFactor && size !== null) throw new ValueError('recompute_scale_factor is not meaningful with an explicit size.');
+  // "area" always takes an explicit size; recomputing drops the scales for floor(in * scale).
+  if (scales && (o.recomputeScaleFactor || mode === 'area')) {
+    outputSize = scales.map((f, i) => Math.floor(input.size(i + 2) * f));
+    scales = null;
+  }
+  if (o.antialias && !((mode === 'bilinear' || mode === 'bicubic') && input.dim() === 4)) {
+    throw new ValueError('Anti-alias option is only supported for bilinear and bicubic modes');
+  }
+  if (mode === 'area') {
+    if (dim === 1) return ops.adaptiveAvgPool1d(input, outputSize!);
+    if (dim === 2) return ops.adaptiveAvgPool2d(input, outputSize!);
+    if (dim === 3) return ops.adaptiveAvgPool3d(input, outputSize!);
+  }
+  const name = UPSAMPLE[`${mode}-${input.dim()}`];
+  if (name === undefined) {
+    const needs: Record<string, number> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
+    if (needs[mode] !== undefined && input.dim() >= 3 && input.dim() <= 5) {
+      throw new NotImplementedError(`Got ${input.dim()}D input, but ${mode} mode needs ${needs[mode]}D input`);
+    }
+    throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
+  }
+  const ref = upsampleOp(o.antialias ? `_${name}_aa` : name);
+  const h = exact
+    ? binding.call(opId(ref), input._h, outputSize, scales)
+    : binding.call(opId(ref), input._h, outputSize, alignCorners, scales);
+  return wrap(h as number);
+}
 
 // ---- losses --------------------------------------------------------------------------------
 

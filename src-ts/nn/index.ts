@@ -7,15 +7,28 @@ export * as functional from './functional';
 export { Identity, Linear, Bilinear } from './modules/linear';
 export type { FactoryOptions } from './modules/linear';
 export { Sequential, ModuleList, ModuleDict } from './modules/container';
-export { ReLU, LeakyReLU, GELU, SiLU, ELU, Tanh, Sigmoid, Softmax, LogSoftmax, Softplus, Mish, Hardswish } from './modules/activation';
-export { Dropout, Dropout2d } from './modules/dropout';
+export {
+  ReLU, LeakyReLU, GELU, SiLU, ELU, Tanh, Sigmoid, Softmax, LogSoftmax, Softplus, Mish, Hardswish,
+  Hardtanh, ReLU6, Hardsigmoid, SELU, CELU, GLU, Threshold, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, Softmin, PReLU,
+} from './modules/activation';
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout';
 export { Flatten, Unflatten } from './modules/flatten';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './modules/conv';
-export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from './modules/pooling';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm, GroupNorm } from './modules/normalization';
+export {
+  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d,
+} from './modules/pooling';
+export {
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
+} from './modules/padding';
+export { PixelShuffle, PixelUnshuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, Fold, Unfold } from './modules/vision';
+export type { UpsampleOptions } from './modules/vision';
+export { CosineSimilarity, PairwiseDistance } from './modules/distance';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm } from './modules/normalization';
 export { Embedding, EmbeddingBag } from './modules/sparse';
 export type { BagMode, EmbeddingBagOptions } from './modules/sparse';
-export { RNNBase, RNN, LSTM, GRU } from './modules/rnn';
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn';
 export type { RNNOptions } from './modules/rnn';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/attention';
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './modules/attention';

@@ -1,6 +1,10 @@
 /** Activation modules (PyTorch's names and arguments). */
+import { ValueError } from '../../errors';
 import { Module, pyFloat } from '../module';
+import { emptyParameter, type Parameter } from '../parameter';
+import * as initFns from '../init';
 import * as F from '../functional';
+import type { FactoryOptions } from './linear';
 import type { Tensor } from '../../tensor';
 import type { DTypeLike } from '../../dtype';
 
@@ -113,5 +117,150 @@ export class Hardswish extends Module {
   }
   forward(input: Tensor): Tensor {
     return F.hardswish(input, this.inplace);
+  }
+}
+const inplaceTail = (inplace: boolean): string => (inplace ? ', inplace=True' : '');
+
+export class Hardtanh extends Module {
+  constructor(readonly minVal = -1.0, readonly maxVal = 1.0, readonly inplace = false) {
+    super();
+    if (!(maxVal > minVal)) throw new ValueError(`Hardtanh: maxVal (${maxVal}) must be greater than minVal (${minVal})`);
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardtanh(input, this.minVal, this.maxVal, this.inplace);
+  }
+  extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceTail(this.inplace)}`;
+  }
+}
+export class ReLU6 extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.relu6(input, this.inplace);
+  }
+  extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+export class Hardsigmoid extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardsigmoid(input, this.inplace);
+  }
+}
+export class SELU extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.selu(input, this.inplace);
+  }
+  extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+export class CELU extends Module {
+  constructor(readonly alpha = 1.0, readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.celu(input, this.alpha, this.inplace);
+  }
+  extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${inplaceTail(this.inplace)}`;
+  }
+}
+/** Gated linear unit: the first half of `dim` times the sigmoid of the second half. */
+export class GLU extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.glu(input, this.dim);
+  }
+  extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+/** y = x if x > threshold, else value. */
+export class Threshold extends Module {
+  constructor(readonly threshold: number, readonly value: number, readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.threshold(input, this.threshold, this.value, this.inplace);
+  }
+  extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceTail(this.inplace)}`;
+  }
+}
+export class Softshrink extends Module {
+  constructor(readonly lambd = 0.5) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.softshrink(input, this.lambd);
+  }
+  extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+export class Hardshrink extends Module {
+  constructor(readonly lambd = 0.5) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardshrink(input, this.lambd);
+  }
+  extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+export class LogSigmoid extends Module {
+  forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+export class Softsign extends Module {
+  forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
+}
+export class Tanhshrink extends Module {
+  forward(input: Tensor): Tensor {
+    return F.tanhshrink(input);
+  }
+}
+export class Softmin extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.softmin(input, this.dim);
+  }
+  extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+/** Leaky ReLU with a learned slope: one per channel (`numParameters` = C) or one shared. */
+export class PReLU extends Module {
+  readonly weight: Parameter;
+  constructor(readonly numParameters = 1, readonly init = 0.25, options: FactoryOptions = {}) {
+    super();
+    this.weight = emptyParameter([numParameters], options);
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    initFns.constant_(this.weight, this.init);
+  }
+  forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+  extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
   }
 }

@@ -21,3 +21,26 @@ export class Dropout2d extends Dropout {
     return F.dropout2d(input, this.p, this.training, this.inplace);
   }
 }
+/** Zeroes whole channels of (N, C, L) or (C, L) input. */
+export class Dropout1d extends Dropout {
+  forward(input: Tensor): Tensor {
+    return F.dropout1d(input, this.p, this.training, this.inplace);
+  }
+}
+/** Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input. */
+export class Dropout3d extends Dropout {
+  forward(input: Tensor): Tensor {
+    return F.dropout3d(input, this.p, this.training, this.inplace);
+  }
+}
+/** Dropout that keeps SELU activations' mean and variance. */
+export class AlphaDropout extends Dropout {
+  forward(input: Tensor): Tensor {
+    return F.alphaDropout(input, this.p, this.training);
+  }
+}
+export class FeatureAlphaDropout extends Dropout {
+  forward(input: Tensor): Tensor {
+    return F.featureAlphaDropout(input, this.p, this.training);
+  }
+}

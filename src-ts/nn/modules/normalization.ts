@@ -1,4 +1,4 @@
-/** BatchNorm1d/2d, LayerNorm, RMSNorm, GroupNorm: PyTorch's parameters, buffers and running statistics. */
+/** BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm: PyTorch's parameters, buffers and running statistics. */
 import { ones, zeros } from '../../generated/ops';
 import { tensor } from '../../creation';
 import { ValueError } from '../../errors';
@@ -106,6 +106,83 @@ export class BatchNorm2d extends BatchNormBase {
   protected checkInputDim(input: Tensor): void {
     const d = input.dim();
     if (d !== 4) throw new ValueError(`expected 4D input (got ${d}D input)`);
+  }
+}
+export class BatchNorm3d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    const d = input.dim();
+    if (d !== 5) throw new ValueError(`expected 5D input (got ${d}D input)`);
+  }
+}
+
+/**
+ * InstanceNorm1d/2d/3d: each sample's channels normalized over their own spatial values. As in
+ * PyTorch, no affine parameters and no running statistics unless asked for; unbatched input works.
+ */
+abstract class InstanceNormBase extends BatchNormBase {
+  constructor(numFeatures: number, o: BatchNormOptions = {}) {
+    super(numFeatures, { affine: false, trackRunningStats: false, ...o });
+  }
+  /** Spatial dims this layer normalizes over (1, 2 or 3). */
+  protected abstract readonly spatial: number;
+
+  protected checkInputDim(input: Tensor): void {
+    const d = input.dim();
+    if (d !== this.spatial + 1 && d !== this.spatial + 2) {
+      throw new ValueError(`expected ${this.spatial + 1}D or ${this.spatial + 2}D input (got ${d}D input)`);
+    }
+  }
+
+  forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    const unbatched = input.dim() === this.spatial + 1;
+    const featureDim = unbatched ? 0 : 1;
+    if (input.size(featureDim) !== this.numFeatures && this.affine) {
+      throw new ValueError(`expected input's size at dim=${featureDim} to match num_features (${this.numFeatures}), but got: ${input.size(featureDim)}.`);
+    }
+    const x = unbatched ? input.unsqueeze(0) : input;
+    const y = F.instanceNorm(x, {
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum ?? 0.1,
+      eps: this.eps,
+    });
+    if (!unbatched) return y;
+    x.dispose();
+    const out = y.squeeze(0);
+    y.dispose();
+    return out;
+  }
+}
+export class InstanceNorm1d extends InstanceNormBase {
+  protected readonly spatial = 1;
+}
+export class InstanceNorm2d extends InstanceNormBase {
+  protected readonly spatial = 2;
+}
+export class InstanceNorm3d extends InstanceNormBase {
+  protected readonly spatial = 3;
+}
+
+/** Each value divided by a power of the mean of squares over `size` neighbouring channels. */
+export class LocalResponseNorm extends Module {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  constructor(readonly size: number, o: { alpha?: number; beta?: number; k?: number } = {}) {
+    super();
+    this.alpha = o.alpha ?? 1e-4;
+    this.beta = o.beta ?? 0.75;
+    this.k = o.k ?? 1.0;
+  }
+  forward(input: Tensor): Tensor {
+    return F.localResponseNorm(input, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+  extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }
 

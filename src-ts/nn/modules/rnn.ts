@@ -11,6 +11,7 @@ import * as ops from '../../generated/ops';
 import { Module, pyFloat } from '../module';
 import { emptyParameter, type Parameter } from '../parameter';
 import * as init from '../init';
+import { scope } from '../../memory';
 import type { Tensor } from '../../tensor';
 import type { FactoryOptions } from './linear';
 
@@ -201,5 +202,115 @@ export class GRU extends RNNBase {
     const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
     const [out, h] = ops.gru(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
     return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
+  }
+}
+
+/**
+ * One time step: RNNCell, LSTMCell, GRUCell, on LibTorch's rnn_tanh_cell / rnn_relu_cell /
+ * lstm_cell / gru_cell. Parameters `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`, drawn from
+ * U(-1/sqrt(hidden), 1/sqrt(hidden)) in that order, as PyTorch. Input (N, H_in) or unbatched (H_in).
+ */
+export abstract class RNNCellBase extends Module {
+  readonly weightIh: Parameter;
+  readonly weightHh: Parameter;
+  readonly biasIh: Parameter | null;
+  readonly biasHh: Parameter | null;
+
+  constructor(readonly inputSize: number, readonly hiddenSize: number, readonly bias: boolean, gates: number, f: FactoryOptions) {
+    super();
+    if (!Number.isInteger(inputSize) || inputSize <= 0) throw new ValueError(`${this.constructor.name}: inputSize must be a positive integer, got ${inputSize}`);
+    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new ValueError(`hidden_size must be greater than zero, got ${hiddenSize}`);
+    const o = { dtype: f.dtype, device: f.device };
+    this.weightIh = emptyParameter([gates * hiddenSize, inputSize], o);
+    this.weightHh = emptyParameter([gates * hiddenSize, hiddenSize], o);
+    this.biasIh = bias ? emptyParameter([gates * hiddenSize], o) : null;
+    this.biasHh = bias ? emptyParameter([gates * hiddenSize], o) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const stdv = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
+  }
+
+  /** Checks the input; returns it batched (N, H_in) and whether it was. */
+  protected prepare(input: Tensor): [Tensor, boolean] {
+    if (input.dim() !== 1 && input.dim() !== 2) {
+      throw new ValueError(`${this.constructor.name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
+    }
+    if (input.size(-1) !== this.inputSize) {
+      throw new ValueError(`input has inconsistent input_size: got ${input.size(-1)} expected ${this.inputSize}`);
+    }
+    const batched = input.dim() === 2;
+    return [batched ? input : input.unsqueeze(0), batched];
+  }
+
+  /** A given state (batched like the input), or zeros. */
+  protected state(h: Tensor | null, x: Tensor, batched: boolean): Tensor {
+    if (h === null) return ops.zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device });
+    const hb = batched ? h : h.unsqueeze(0);
+    if (hb.dim() !== 2 || hb.size(0) !== x.size(0) || hb.size(1) !== this.hiddenSize) {
+      throw new ValueError(`${this.constructor.name}: expected hidden state of size (${x.size(0)}, ${this.hiddenSize}), got [${h.shape.join(', ')}]`);
+    }
+    return hb;
+  }
+
+  extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (!this.bias) s += ', bias=False';
+    return s;
+  }
+}
+
+/** h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or ReLU). */
+export class RNNCell extends RNNCellBase {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, options: FactoryOptions & { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super(inputSize, hiddenSize, options.bias ?? true, 1, options);
+    const nl = options.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new ValueError(`Unknown nonlinearity: ${String(nl)}`);
+    this.nonlinearity = nl;
+  }
+  forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const fn = this.nonlinearity === 'tanh' ? ops.rnnTanhCell : ops.rnnReluCell;
+      const h = fn(x, this.state(hx, x, batched), this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+      return batched ? h : h.squeeze(0);
+    });
+  }
+  extraRepr(): string {
+    return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : '');
+  }
+}
+
+/** One LSTM step: returns [h', c']; `hx` is [h, c]. */
+export class LSTMCell extends RNNCellBase {
+  constructor(inputSize: number, hiddenSize: number, options: FactoryOptions & { bias?: boolean } = {}) {
+    super(inputSize, hiddenSize, options.bias ?? true, 4, options);
+  }
+  forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TorchTypeError('LSTMCell: hx must be [h_0, c_0]');
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const h0 = this.state(hx ? hx[0] : null, x, batched);
+      const c0 = this.state(hx ? hx[1] : null, x, batched);
+      const [h, c] = ops.lstmCell(x, [h0, c0], this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+      return batched ? [h, c] : [h.squeeze(0), c.squeeze(0)];
+    });
+  }
+}
+
+/** One GRU step: returns h'. */
+export class GRUCell extends RNNCellBase {
+  constructor(inputSize: number, hiddenSize: number, options: FactoryOptions & { bias?: boolean } = {}) {
+    super(inputSize, hiddenSize, options.bias ?? true, 3, options);
+  }
+  forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const h = ops.gruCell(x, this.state(hx, x, batched), this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+      return batched ? h : h.squeeze(0);
+    });
   }
 }
