@@ -47,7 +47,7 @@ describe(`nn layers against Python torch ${fixture.torch}`, () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     torch.scope(() => {
       torch.manualSeed(0);
-      const m = new Function('nn', `return ${c.js}`)(torch.nn) as torch.nn.Module;
+      const m = new Function('nn', 'torch', `return ${c.js}`)(torch.nn, torch) as torch.nn.Module;
       const sd = m.stateDict();
       expect(Object.keys(sd)).toEqual(c.keys);
       for (const k of c.keys) expectTensor(sd[k], c.stateDict[k], `initial ${k}`);
@@ -213,6 +213,35 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
       for (const [name, p] of cell.namedParameters()) expect([name, p.grad!.abs().sum().item() > 0]).toEqual([name, true]);
       for (const [m] of layers) m.dispose();
       cell.dispose();
+    });
+  });
+
+  it('losses: bad calls, composed forms free their temporaries, weights are buffers the caller keeps', () => {
+    const F = nn.functional;
+    torch.scope(() => {
+      const x = torch.randn(3, 4);
+      const t = torch.randn(3, 4);
+      expect(() => F.gaussianNllLoss(x, t, torch.ones(2))).toThrow(/var is of incorrect size/);
+      expect(() => F.gaussianNllLoss(x, t, torch.ones(3, 4).neg())).toThrow(/var has negative entry\/entries/);
+      expect(() => F.gaussianNllLoss(x, t, torch.ones(3, 4), { reduction: 'avg' as never })).toThrow(/avg is not a valid value for reduction/);
+      expect(() => F.marginRankingLoss(x, t, torch.ones(3))).toThrow(/All input tensors should have same dimension/);
+      expect(() => new nn.MultiMarginLoss({ p: 3 })).toThrow(/only p == 1 and p == 2 supported/);
+      expect(() => F.multiMarginLoss(x, torch.tensor([0, 1, 2]), { weight: torch.ones(2, 2) })).toThrow(/weight must be one-dimensional/);
+      expect(() => F.ctcLoss(x.reshape(3, 1, 4), torch.tensor([[1]]), [3], torch.tensor([1]))).toThrow(/both be tensors or both be arrays/);
+      expect(() => new nn.CrossEntropyLoss().call(x, torch.tensor([0, 1, 9]))).toThrow(torch.TorchError);
+      const variance = torch.ones(3);
+      const labels = t.gt(0).to('float32');
+      const before = torch.memory().tensors;
+      F.gaussianNllLoss(x, t, variance);
+      F.multilabelSoftMarginLoss(x, labels);
+      expect(torch.memory().tensors).toBe(before + 2); // one result each
+      const w = torch.tensor([1, 2, 3, 4], { dtype: 'float32' });
+      const ce = new nn.CrossEntropyLoss({ weight: w });
+      expect(Object.keys(ce.stateDict())).toEqual(['weight']);
+      ce.to('float64');
+      expect([ce.weight!.dtype, w.dtype]).toEqual(['float64', 'float32']);
+      ce.dispose();
+      expect(w.sum().item()).toBe(10); // the caller's tensor outlives the module
     });
   });
 });

@@ -4,9 +4,10 @@
  */
 import * as ops from '../generated/ops';
 import { binding } from '../binding';
-import { NotImplementedError, TorchError, ValueError } from '../errors';
+import { NotImplementedError, TorchError, TypeError as TorchTypeError, ValueError } from '../errors';
 import { hasOp, op, opId, schemaOf, type OpRef } from '../ops';
 import { scope } from '../memory';
+import { noGrad } from '../autograd';
 import { wrap, type Tensor } from '../tensor';
 import type { DType, DTypeLike } from '../dtype';
 
@@ -476,6 +477,75 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
 }
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, o: LossOptions & { margin?: number; p?: number; eps?: number; swap?: boolean } = {}): Tensor {
   return ops.tripletMarginLoss(anchor, positive, negative, o.margin ?? 1.0, o.p ?? 2, o.eps ?? 1e-6, o.swap ?? false, reductionCode(o.reduction));
+}
+
+export function poissonNllLoss(input: Tensor, target: Tensor, o: LossOptions & { logInput?: boolean; full?: boolean; eps?: number } = {}): Tensor {
+  return ops.poissonNllLoss(input, target, o.logInput ?? true, o.full ?? false, o.eps ?? 1e-8, reductionCode(o.reduction));
+}
+/** Negative log likelihood of a Gaussian with predicted mean `input` and variance `var`. */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, o: LossOptions & { full?: boolean; eps?: number } = {}): Tensor {
+  const reduction = o.reduction ?? 'mean';
+  reductionCode(reduction);
+  const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  const inShape = input.shape;
+  const vShape = variance.shape;
+  let unsqueeze = false;
+  if (!same(vShape, inShape)) {
+    if (same(inShape.slice(0, -1), vShape)) unsqueeze = true;
+    else if (!(same(inShape.slice(0, -1), vShape.slice(0, -1)) && vShape[vShape.length - 1] === 1)) throw new ValueError('var is of incorrect size');
+  }
+  return scope(() => {
+    const v = unsqueeze ? variance.unsqueeze(-1) : variance;
+    if (v.lt(0).any().item()) throw new ValueError('var has negative entry/entries');
+    // The clamp does not take part in the gradient (Python clamps a clone under no_grad).
+    const clamped = v.clone();
+    noGrad(() => clamped.clampMin_(o.eps ?? 1e-6));
+    let loss = clamped.log().add(input.sub(target).pow(2).div(clamped)).mul(0.5);
+    if (o.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+    return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  });
+}
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, o: LossOptions & { margin?: number } = {}): Tensor {
+  if (input1.dim() !== input2.dim() || input1.dim() !== target.dim()) {
+    throw new TorchError(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: [${input1.shape}], input2: [${input2.shape}], target: [${target.shape}] `);
+  }
+  return ops.marginRankingLoss(input1, input2, target, o.margin ?? 0, reductionCode(o.reduction));
+}
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, o: LossOptions & { margin?: number } = {}): Tensor {
+  return ops.hingeEmbeddingLoss(input, target, o.margin ?? 1.0, reductionCode(o.reduction));
+}
+export function softMarginLoss(input: Tensor, target: Tensor, o: LossOptions = {}): Tensor {
+  return ops.softMarginLoss(input, target, reductionCode(o.reduction));
+}
+export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, o: WeightedLossOptions = {}): Tensor {
+  const reduction = o.reduction ?? 'mean';
+  reductionCode(reduction);
+  return scope(() => {
+    let loss = target.mul(logsigmoid(input)).add(target.neg().add(1).mul(logsigmoid(input.neg()))).neg();
+    if (o.weight) loss = loss.mul(o.weight);
+    const classDim = input.dim() - 1;
+    loss = loss.sum(classDim).div(input.size(classDim));
+    return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  });
+}
+export function multiMarginLoss(input: Tensor, target: Tensor, o: WeightedLossOptions & { p?: number; margin?: number } = {}): Tensor {
+  const p = o.p ?? 1;
+  if (p !== 1 && p !== 2) throw new ValueError('only p == 1 and p == 2 supported');
+  if (o.weight && o.weight.dim() !== 1) throw new ValueError('weight must be one-dimensional');
+  return ops.multiMarginLoss(input, target, p, o.margin ?? 1.0, o.weight ?? null, reductionCode(o.reduction));
+}
+export function multilabelMarginLoss(input: Tensor, target: Tensor, o: LossOptions = {}): Tensor {
+  return ops.multilabelMarginLoss(input, target, reductionCode(o.reduction));
+}
+/** Connectionist temporal classification: log_probs (T, N, C), targets, and the lengths of each. */
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | number[], targetLengths: Tensor | number[],
+  o: LossOptions & { blank?: number; zeroInfinity?: boolean } = {}): Tensor {
+  const rest = { blank: o.blank ?? 0, reduction: reductionCode(o.reduction), zeroInfinity: o.zeroInfinity ?? false };
+  if (Array.isArray(inputLengths) && Array.isArray(targetLengths)) return ops.ctcLoss(logProbs, targets, inputLengths, targetLengths, rest);
+  if (Array.isArray(inputLengths) || Array.isArray(targetLengths)) {
+    throw new TorchTypeError('ctc_loss: inputLengths and targetLengths must both be tensors or both be arrays of numbers');
+  }
+  return ops.ctcLoss(logProbs, targets, inputLengths, targetLengths, rest);
 }
 
 // ---- attention ----------------------------------------------------------------------------

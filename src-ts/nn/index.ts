@@ -34,5 +34,8 @@ export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/a
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './modules/attention';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder } from './modules/transformer';
 export type { TransformerLayerOptions, DecoderMasks, Activation } from './modules/transformer';
-export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss } from './modules/loss';
+export {
+  MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss,
+  PoissonNLLLoss, GaussianNLLLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss, CTCLoss,
+} from './modules/loss';
 export * as utils from './utils';

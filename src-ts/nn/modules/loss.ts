@@ -1,4 +1,5 @@
 /** Loss modules over nn.functional (reduction 'mean' by default, as in PyTorch). */
+import { ValueError } from '../../errors';
 import { Module } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
@@ -33,24 +34,99 @@ export class HuberLoss extends Loss<F.LossOptions & { delta?: number }> {
     return F.huberLoss(input, target, this.options);
   }
 }
-export class CrossEntropyLoss extends Loss<F.WeightedLossOptions & { ignoreIndex?: number; labelSmoothing?: number }> {
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.crossEntropy(input, target, this.options);
+/**
+ * A loss with per-class weights: as in PyTorch, `weight` is a buffer (in the state dict, moved by
+ * `to()`), and forward uses the buffer. The buffer is the module's own handle on the caller's
+ * storage, so disposing the module leaves the caller's tensor usable.
+ */
+abstract class WeightedLoss<O extends F.WeightedLossOptions = F.WeightedLossOptions> extends Loss<O> {
+  declare weight: Tensor | null;
+  constructor(options: O = {} as O) {
+    super(options);
+    this.registerBuffer('weight', options.weight ? options.weight.detach() : null);
+  }
+  protected get opts(): O {
+    return { ...this.options, weight: this.weight };
   }
 }
-export class NLLLoss extends Loss<F.WeightedLossOptions & { ignoreIndex?: number }> {
+export class CrossEntropyLoss extends WeightedLoss<F.WeightedLossOptions & { ignoreIndex?: number; labelSmoothing?: number }> {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.nllLoss(input, target, this.options);
+    return F.crossEntropy(input, target, this.opts);
   }
 }
-export class BCELoss extends Loss<F.WeightedLossOptions> {
+export class NLLLoss extends WeightedLoss<F.WeightedLossOptions & { ignoreIndex?: number }> {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropy(input, target, this.options);
+    return F.nllLoss(input, target, this.opts);
   }
 }
-export class BCEWithLogitsLoss extends Loss<F.WeightedLossOptions & { posWeight?: Tensor | null }> {
+export class BCELoss extends WeightedLoss {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, this.options);
+    return F.binaryCrossEntropy(input, target, this.opts);
+  }
+}
+export class BCEWithLogitsLoss extends WeightedLoss<F.WeightedLossOptions & { posWeight?: Tensor | null }> {
+  declare posWeight: Tensor | null;
+  constructor(options: F.WeightedLossOptions & { posWeight?: Tensor | null } = {}) {
+    super(options);
+    this.registerBuffer('posWeight', options.posWeight ? options.posWeight.detach() : null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropyWithLogits(input, target, { ...this.opts, posWeight: this.posWeight });
+  }
+}
+export class MultiLabelSoftMarginLoss extends WeightedLoss {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.multilabelSoftMarginLoss(input, target, this.opts);
+  }
+}
+export class MultiMarginLoss extends WeightedLoss<F.WeightedLossOptions & { p?: number; margin?: number }> {
+  constructor(options: F.WeightedLossOptions & { p?: number; margin?: number } = {}) {
+    super(options);
+    const p = options.p ?? 1;
+    if (p !== 1 && p !== 2) throw new ValueError('only p == 1 and p == 2 supported');
+    if (options.weight && options.weight.dim() !== 1) throw new ValueError('weight must be one-dimensional');
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.multiMarginLoss(input, target, this.opts);
+  }
+}
+export class PoissonNLLLoss extends Loss<F.LossOptions & { logInput?: boolean; full?: boolean; eps?: number }> {
+  forward(logInput: Tensor, target: Tensor): Tensor {
+    return F.poissonNllLoss(logInput, target, this.options);
+  }
+}
+export class GaussianNLLLoss extends Loss<F.LossOptions & { full?: boolean; eps?: number }> {
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return F.gaussianNllLoss(input, target, variance, this.options);
+  }
+}
+export class MarginRankingLoss extends Loss<F.LossOptions & { margin?: number }> {
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return F.marginRankingLoss(input1, input2, target, this.options);
+  }
+}
+export class HingeEmbeddingLoss extends Loss<F.LossOptions & { margin?: number }> {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.hingeEmbeddingLoss(input, target, this.options);
+  }
+}
+export class SoftMarginLoss extends Loss {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.softMarginLoss(input, target, this.options);
+  }
+}
+export class MultiLabelMarginLoss extends Loss {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.multilabelMarginLoss(input, target, this.options);
+  }
+}
+/** forward(logProbs (T, N, C), targets, inputLengths, targetLengths). */
+export class CTCLoss extends Module {
+  constructor(readonly options: F.LossOptions & { blank?: number; zeroInfinity?: boolean } = {}) {
+    super();
+  }
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | number[], targetLengths: Tensor | number[]): Tensor {
+    return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, this.options);
   }
 }
 export class KLDivLoss extends Module {
