@@ -117,6 +117,14 @@ describe('optimizers against Python', () => {
     plateau.step(torch.tensor(3.0));
     expect(plateau.getLastLr()[0]).toBeCloseTo(sgd.paramGroups[0].lr as number);
     expect(() => plateau.step('low' as never)).toThrow(/metric must be a number or a tensor/);
+    expect(() => new lr.LambdaLR(sgd, [(e) => e, (e) => e])).toThrow(/Expected 1 lr_lambdas, but got 2/);
+    expect(() => new lr.MultiplicativeLR(sgd, 0.5 as never)).toThrow(/lrLambda must be a function or an array of functions/);
+    expect(() => new lr.ConstantLR(sgd, { factor: 1.5 })).toThrow(/Constant multiplicative factor expected to be between 0 and 1/);
+    expect(() => new lr.CosineAnnealingWarmRestarts(sgd, 0)).toThrow(/Expected positive integer T_0, but got 0/);
+    expect(() => new lr.CosineAnnealingWarmRestarts(sgd, 2, { tMult: 1.5 })).toThrow(/Expected integer T_mult >= 1, but got 1.5/);
+    expect(() => new lr.CosineAnnealingWarmRestarts(sgd, 2).step(-1)).toThrow(/Expected non-negative epoch, but got -1/);
+    expect(() => new lr.ChainedScheduler([new lr.ExponentialLR(sgd, 0.5), new lr.ExponentialLR(other, 0.5)])).toThrow(/expects all schedulers to belong to the same optimizer/);
+    expect(() => new lr.ChainedScheduler([plateau as never])).toThrow(/schedulers\[0\] is not a learning-rate scheduler/);
     sgd.dispose();
     other.dispose();
     lin.dispose();

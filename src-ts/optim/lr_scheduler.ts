@@ -340,6 +340,173 @@ export class SequentialLR extends LRScheduler {
   }
 }
 
+type LrLambda = (epoch: number) => number;
+function lambdas(optimizer: Optimizer, f: LrLambda | LrLambda[]): LrLambda[] {
+  const n = optimizer.paramGroups.length;
+  if (!Array.isArray(f)) {
+    if (typeof f !== 'function') throw new TorchTypeError('lrLambda must be a function or an array of functions, one per param group');
+    return Array(n).fill(f);
+  }
+  if (f.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${f.length}`);
+  return [...f];
+}
+
+/** lr = base lr * lrLambda(epoch) (one function, or one per param group). */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: { lastEpoch?: number } = {}) {
+    const fs = lambdas(optimizer, lrLambda);
+    super(optimizer, options.lastEpoch ?? -1);
+    this.lrLambdas = fs;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/** Each epoch after the first, lr *= lrLambda(epoch). */
+export class MultiplicativeLR extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: { lastEpoch?: number } = {}) {
+    const fs = lambdas(optimizer, lrLambda);
+    super(optimizer, options.lastEpoch ?? -1);
+    this.lrLambdas = fs;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    if (this.lastEpoch <= 0) return this.groupLrs;
+    return this.groupLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/** The rate times `factor` until epoch `totalIters`, then the base rate. */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(optimizer: Optimizer, options: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+    const factor = options.factor ?? 1.0 / 3;
+    if (factor > 1.0 || factor < 0) throw new ValueError('Constant multiplicative factor expected to be between 0 and 1.');
+    super(optimizer, options.lastEpoch ?? -1);
+    this.factor = factor;
+    this.totalIters = options.totalIters ?? 5;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    if (this.lastEpoch === 0) return this.groupLrs.map((lr) => lr * this.factor);
+    if (this.lastEpoch !== this.totalIters) return this.groupLrs;
+    return this.groupLrs.map((lr) => lr * (1.0 / this.factor));
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
+  }
+}
+
+/** Decays the rate to 0 over `totalIters` epochs as (1 - epoch / totalIters) ^ power. */
+export class PolynomialLR extends LRScheduler {
+  readonly totalIters: number;
+  readonly power: number;
+  constructor(optimizer: Optimizer, options: { totalIters?: number; power?: number; lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.totalIters = options.totalIters ?? 5;
+    this.power = options.power ?? 1.0;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const e = this.lastEpoch;
+    const T = this.totalIters;
+    if (e === 0 || e > T) return this.groupLrs;
+    const decay = ((1.0 - e / T) / (1.0 - (e - 1) / T)) ** this.power;
+    return this.groupLrs.map((lr) => lr * decay);
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * (1.0 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+}
+
+/**
+ * SGDR: cosine annealing from the base rate to `etaMin` over `t0` epochs, then restarts, each
+ * period `tMult` times longer. `step(epoch)` may take a fractional epoch (per-batch schedules).
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  readonly t0: number;
+  readonly tMult: number;
+  readonly etaMin: number;
+  tI: number;
+  tCur: number;
+  constructor(optimizer: Optimizer, t0: number, options: { tMult?: number; etaMin?: number; lastEpoch?: number } = {}) {
+    if (!Number.isInteger(t0) || t0 <= 0) throw new ValueError(`Expected positive integer T_0, but got ${t0}`);
+    const tMult = options.tMult ?? 1;
+    if (!Number.isInteger(tMult) || tMult < 1) throw new ValueError(`Expected integer T_mult >= 1, but got ${tMult}`);
+    super(optimizer, options.lastEpoch ?? -1);
+    this.t0 = t0;
+    this.tI = t0;
+    this.tMult = tMult;
+    this.etaMin = options.etaMin ?? 0;
+    this.tCur = this.lastEpoch;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((lr) => this.etaMin + ((lr - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2);
+  }
+  step(epoch?: number): void {
+    let e = epoch;
+    if (e === undefined && this.lastEpoch < 0) e = 0;
+    if (e === undefined) {
+      e = this.lastEpoch + 1;
+      this.tCur += 1;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+    } else {
+      if (e < 0) throw new ValueError(`Expected non-negative epoch, but got ${e}`);
+      if (e >= this.t0) {
+        if (this.tMult === 1) {
+          this.tCur = e % this.t0;
+        } else {
+          const n = Math.trunc(Math.log((e / this.t0) * (this.tMult - 1) + 1) / Math.log(this.tMult));
+          this.tCur = e - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
+          this.tI = this.t0 * this.tMult ** n;
+        }
+      } else {
+        this.tI = this.t0;
+        this.tCur = e;
+      }
+    }
+    this.lastEpoch = Math.floor(e);
+    const lrs = this.getLr();
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]));
+    this.setLastLrs(lrs);
+  }
+}
+
+/** Steps every scheduler in turn each epoch, so their factors compound. */
+export class ChainedScheduler {
+  readonly optimizer: Optimizer;
+  private readonly schedulers: LRScheduler[];
+  private lastLrs: number[];
+  constructor(schedulers: LRScheduler[]) {
+    if (schedulers.length === 0) throw new ValueError('ChainedScheduler needs at least one scheduler');
+    schedulers.forEach((s, i) => {
+      if (!(s instanceof LRScheduler)) throw new TorchTypeError(`ChainedScheduler: schedulers[${i}] is not a learning-rate scheduler`);
+      if (s.optimizer !== schedulers[0].optimizer) {
+        throw new ValueError(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
+      }
+    });
+    this.schedulers = [...schedulers];
+    this.optimizer = schedulers[0].optimizer;
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr as number);
+  }
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr as number);
+  }
+  getLastLr(): number[] {
+    return [...this.lastLrs];
+  }
+}
+
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
   factor?: number;
