@@ -137,6 +137,11 @@ describe('optimizers against Python', () => {
     expect(() => new optim.Adam(lin.parameters(), { betas: [1.5, 0.9] })).toThrow(/Invalid beta parameter at index 0: 1.5/);
     expect(() => new optim.SGD(lin.parameters(), { lr: 0.1, nesterov: true })).toThrow(/Nesterov momentum requires a momentum and zero dampening/);
     expect(() => new optim.SGD([{ params: lin.parameters() }, { params: [lin.weight] }], { lr: 0.1 })).toThrow(/more than one parameter group/);
+    expect(() => new optim.Adamax(lin.parameters(), { eps: -1 })).toThrow(/Invalid epsilon value: -1/);
+    expect(() => new optim.NAdam(lin.parameters(), { momentumDecay: -0.1 })).toThrow(/Invalid momentum_decay value: -0.1/);
+    expect(() => new optim.RAdam(lin.parameters(), { betas: [0.9, 1] })).toThrow(/Invalid beta parameter at index 1: 1/);
+    expect(() => new optim.Rprop(lin.parameters(), { etas: [1.2, 0.5] })).toThrow(/Invalid eta values: 1.2, 0.5/);
+    expect(() => new optim.ASGD(lin.parameters(), { weightDecay: -1 })).toThrow(/Invalid weight_decay value: -1/);
     lin.dispose();
   });
 });

@@ -5,9 +5,9 @@ import { fullLike, zerosLike } from '../generated/ops';
 import { Optimizer, type ParamGroup, type ParamsLike } from './optimizer';
 import type { Tensor } from '../tensor';
 
-const zeros = (p: Tensor): Tensor => zerosLike(p, { memoryFormat: 'preserve_format' });
+export const zeros = (p: Tensor): Tensor => zerosLike(p, { memoryFormat: 'preserve_format' });
 
-function gradsOf(g: ParamGroup): [Tensor, Tensor][] {
+export function gradsOf(g: ParamGroup): [Tensor, Tensor][] {
   const out: [Tensor, Tensor][] = [];
   for (const p of g.params) {
     const grad = p.grad;
