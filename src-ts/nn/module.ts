@@ -25,6 +25,16 @@ export function keyOf(field: string): string {
   return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
 
+/** Python's repr of a tuple of ints: `(3, 4)`, `(8,)`, for module reprs. */
+export function pyTuple(xs: number[]): string {
+  return `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
+}
+
+/** A size as the layer was given it: an int as `2`, an array as Python's tuple `(2, 3)`. */
+export function pySize(x: number | number[]): string {
+  return Array.isArray(x) ? pyTuple(x) : String(x);
+}
+
 /** A number as Python's repr prints a float (`1e-05`, `1.0`), for module reprs. */
 export function pyFloat(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);

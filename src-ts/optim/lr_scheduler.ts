@@ -351,8 +351,8 @@ function lambdas(optimizer: Optimizer, f: LrLambda | LrLambda[]): LrLambda[] {
   return [...f];
 }
 
-/** lr = base lr * lrLambda(epoch) (one function, or one per param group). */
-export class LambdaLR extends LRScheduler {
+/** A schedule from user functions of the epoch: one, or one per param group. */
+abstract class LambdaScheduler extends LRScheduler {
   readonly lrLambdas: LrLambda[];
   constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: { lastEpoch?: number } = {}) {
     const fs = lambdas(optimizer, lrLambda);
@@ -360,20 +360,17 @@ export class LambdaLR extends LRScheduler {
     this.lrLambdas = fs;
     this.initialStep();
   }
+}
+
+/** lr = base lr * lrLambda(epoch). */
+export class LambdaLR extends LambdaScheduler {
   protected getLr(): number[] {
     return this.baseLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));
   }
 }
 
 /** Each epoch after the first, lr *= lrLambda(epoch). */
-export class MultiplicativeLR extends LRScheduler {
-  readonly lrLambdas: LrLambda[];
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: { lastEpoch?: number } = {}) {
-    const fs = lambdas(optimizer, lrLambda);
-    super(optimizer, options.lastEpoch ?? -1);
-    this.lrLambdas = fs;
-    this.initialStep();
-  }
+export class MultiplicativeLR extends LambdaScheduler {
   protected getLr(): number[] {
     if (this.lastEpoch <= 0) return this.groupLrs;
     return this.groupLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));

@@ -3,7 +3,7 @@ import { ones, zeros } from '../../generated/ops';
 import { tensor } from '../../creation';
 import { ValueError } from '../../errors';
 import { noGrad } from '../../autograd';
-import { Module, pyFloat } from '../module';
+import { Module, pyFloat, pyTuple } from '../module';
 import { emptyParameter, Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
@@ -21,8 +21,6 @@ export interface BatchNormOptions extends FactoryOptions {
 }
 
 // PyTorch 2.x's repr says `bias=False` when a layer keeps its scale without a shift.
-// Python's repr of a tuple of ints: (3, 4), (8,).
-const pyTuple = (xs: number[]): string => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
 const noBias = (weight: Tensor | null, bias: Tensor | null): string => (weight !== null && bias === null ? ', bias=False' : '');
 
 abstract class BatchNormBase extends Module {

@@ -1,11 +1,8 @@
 /** Padding layers: constant (and zero), reflection and replication, over the last 1, 2 or 3 dims. */
 import { ValueError } from '../../errors';
-import { Module, pyFloat } from '../module';
+import { Module, pyFloat, pyTuple } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
-
-// Python's repr of a tuple of ints.
-const pyTuple = (xs: number[]): string => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
 
 /** One number pads every side; an array gives [left, right, top, bottom, front, back] as far as the layer has dims. */
 function sides(padding: number | number[], dims: number, name: string): number[] {

@@ -1,11 +1,9 @@
 /** Pooling layers. `stride` defaults to the kernel size, as in PyTorch. */
-import { Module, pyFloat } from '../module';
+import { Module, pyFloat, pySize } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
 
 type Size = number | number[];
-// Python's repr of an int or a tuple of ints, as the layer was given it.
-const pySize = (x: Size | null | undefined): string => (Array.isArray(x) ? `(${x.join(', ')}${x.length === 1 ? ',' : ''})` : String(x));
 
 abstract class MaxPoolNd extends Module {
   constructor(readonly kernelSize: Size, readonly options: F.PoolOptions = {}) {

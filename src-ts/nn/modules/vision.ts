@@ -1,12 +1,10 @@
 /** Resampling layers: PixelShuffle/PixelUnshuffle, Upsample (and its fixed-mode forms), Fold/Unfold. */
 import { ValueError } from '../../errors';
-import { Module, pyFloat } from '../module';
+import { Module, pyFloat, pySize } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
 
 type Size = number | number[];
-// Python's repr of an int or a tuple of ints, as the layer was given it.
-const pySize = (x: Size): string => (Array.isArray(x) ? `(${x.join(', ')}${x.length === 1 ? ',' : ''})` : String(x));
 
 /** (N, C * r^2, H, W) -> (N, C, H * r, W * r). */
 export class PixelShuffle extends Module {
