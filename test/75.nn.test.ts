@@ -118,6 +118,24 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
     });
   });
 
+  it('RNN, LSTM and GRU leave only their results behind (zero state and unbatched views freed)', () => {
+    const layers = [new nn.RNN(3, 4), new nn.LSTM(3, 4, { projSize: 2 }), new nn.GRU(3, 4, { batchFirst: true })];
+    const x = torch.randn(5, 3); // unbatched: unsqueezed and squeezed inside
+    const xb = torch.randn(5, 2, 3);
+    for (const layer of layers) {
+      for (const input of [x, xb]) {
+        const before = torch.memory().tensors;
+        const out = layer.call(input) as [torch.Tensor, torch.Tensor | [torch.Tensor, torch.Tensor]];
+        const results = [out[0], ...(Array.isArray(out[1]) ? out[1] : [out[1]])];
+        expect([layer.constructor.name, input.dim(), torch.memory().tensors]).toEqual([layer.constructor.name, input.dim(), before + results.length]);
+        for (const r of results) r.dispose();
+      }
+      layer.dispose();
+    }
+    x.dispose();
+    xb.dispose();
+  });
+
   it('scaledDotProductAttention and rmsNorm: bad calls, gradients, nothing left behind', () => {
     const F = nn.functional;
     torch.scope(() => {

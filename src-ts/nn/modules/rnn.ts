@@ -157,12 +157,15 @@ export class RNN extends RNNBase {
     this.nonlinearity = nl;
   }
   forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    const [x, batched] = this.prepare(input);
-    const shape = this.stateShape(x, this.hiddenSize);
-    const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
-    const fn = this.mode === 'RNN_TANH' ? ops.rnnTanh : ops.rnnRelu;
-    const [out, h] = fn(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
-    return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
+    // The scope frees the zero state and the unbatched views; only [output, h_n] escape.
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const shape = this.stateShape(x, this.hiddenSize);
+      const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
+      const fn = this.mode === 'RNN_TANH' ? ops.rnnTanh : ops.rnnRelu;
+      const [out, h] = fn(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
+    });
   }
 }
 
@@ -172,22 +175,24 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
-    const [x, batched] = this.prepare(input);
-    const real = this.projSize > 0 ? this.projSize : this.hiddenSize;
-    const hShape = this.stateShape(x, real);
-    const cShape = this.stateShape(x, this.hiddenSize);
-    let h0: Tensor;
-    let c0: Tensor;
-    if (hx === null) {
-      h0 = ops.zeros(hShape, { dtype: x.dtype, device: x.device });
-      c0 = ops.zeros(cShape, { dtype: x.dtype, device: x.device });
-    } else {
-      if (!Array.isArray(hx) || hx.length !== 2) throw new TorchTypeError('LSTM: hx must be [h_0, c_0]');
-      h0 = this.checkHidden(hx[0], hShape, batched, 'hidden[0]');
-      c0 = this.checkHidden(hx[1], cShape, batched, 'hidden[1]');
-    }
-    const [out, h, c] = ops.lstm(x, [h0, c0], this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
-    return batched ? [out, [h, c]] : [out.squeeze(this.batchFirst ? 0 : 1), [h.squeeze(1), c.squeeze(1)]];
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TorchTypeError('LSTM: hx must be [h_0, c_0]');
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const real = this.projSize > 0 ? this.projSize : this.hiddenSize;
+      const hShape = this.stateShape(x, real);
+      const cShape = this.stateShape(x, this.hiddenSize);
+      let h0: Tensor;
+      let c0: Tensor;
+      if (hx === null) {
+        h0 = ops.zeros(hShape, { dtype: x.dtype, device: x.device });
+        c0 = ops.zeros(cShape, { dtype: x.dtype, device: x.device });
+      } else {
+        h0 = this.checkHidden(hx[0], hShape, batched, 'hidden[0]');
+        c0 = this.checkHidden(hx[1], cShape, batched, 'hidden[1]');
+      }
+      const [out, h, c] = ops.lstm(x, [h0, c0], this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return batched ? [out, [h, c]] : [out.squeeze(this.batchFirst ? 0 : 1), [h.squeeze(1), c.squeeze(1)]];
+    });
   }
 }
 
@@ -197,11 +202,13 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
   forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    const [x, batched] = this.prepare(input);
-    const shape = this.stateShape(x, this.hiddenSize);
-    const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
-    const [out, h] = ops.gru(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
-    return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
+    return scope(() => {
+      const [x, batched] = this.prepare(input);
+      const shape = this.stateShape(x, this.hiddenSize);
+      const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
+      const [out, h] = ops.gru(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
+      return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
+    });
   }
 }
 
