@@ -184,7 +184,42 @@ Object.assign(build, {
     const [a, b] = data.randomSplit(ds, [0.7, 0.3], { generator: new torch.Generator().manualSeed(42) });
     return torch.tensor([...a.indices, ...b.indices]);
   },
+  data_iterable_loader: () => {
+    class Stream extends data.IterableDataset<number> {
+      constructor(readonly n: number) {
+        super();
+      }
+      *[Symbol.iterator](): Iterator<number> {
+        for (let i = 0; i < this.n; i++) yield i;
+      }
+    }
+    torch.manualSeed(0);
+    const kept = torch.cat([...new data.DataLoader(new Stream(10), { batchSize: 4 })]);
+    const dropped = torch.cat([...new data.DataLoader(new Stream(10), { batchSize: 4, dropLast: true })]);
+    return torch.cat([kept.double(), dropped.double(), torch.rand(2, { dtype: 'float64' })]);
+  },
+  data_concat_loader: () => {
+    const ds = new data.ConcatDataset([new data.TensorDataset(torch.arange(3)), new data.TensorDataset(torch.arange(10, 15))]);
+    torch.manualSeed(0);
+    return torch.cat([...new data.DataLoader(ds, { batchSize: 3, shuffle: true })].map((b) => b[0]));
+  },
+  data_random_sampler_replacement: () => torch.tensor([...new data.RandomSampler(10, { replacement: true, numSamples: 40, generator: gen(3) })]),
+  data_random_sampler_num_samples: () => torch.tensor([...new data.RandomSampler(7, { numSamples: 17, generator: gen(5) })]),
+  data_random_sampler_seeded: () => {
+    torch.manualSeed(1);
+    const a = [...new data.RandomSampler(9, { replacement: true, numSamples: 5 })];
+    return torch.tensor([...a, ...new data.RandomSampler({ length: 9 })]);
+  },
+  data_subset_random_sampler: () => torch.tensor([...new data.SubsetRandomSampler([10, 20, 30, 40, 50, 60], gen(2))]),
+  data_weighted_sampler: () =>
+    torch.tensor([
+      ...new data.WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 20, { generator: gen(0) }),
+      ...new data.WeightedRandomSampler(torch.tensor([0.9, 0.4, 0.05, 0.2, 0.3, 0.1]), 5, { replacement: false, generator: gen(1) }),
+    ]),
 });
+function gen(seed: number): torch.Generator {
+  return new torch.Generator().manualSeed(seed);
+}
 
 // Gradient clipping, as make_fixtures.py's clip_grad_norm_* cases.
 function clipped(normType: number): Tensor {

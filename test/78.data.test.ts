@@ -94,6 +94,131 @@ describe('data', () => {
     expect(() => [...dl]).toThrow(/iterate with for await/);
   });
 
+  it('an IterableDataset streams into batches: sync and async, chained, with Python\'s errors', async () => {
+    class Count extends data.IterableDataset<number> {
+      constructor(readonly n: number) {
+        super();
+      }
+      get length(): number {
+        return this.n;
+      }
+      *[Symbol.iterator](): Iterator<number> {
+        for (let i = 0; i < this.n; i++) yield i;
+      }
+    }
+    class Remote extends data.IterableDataset<number> {
+      pulled = 0;
+      async *[Symbol.asyncIterator](): AsyncIterator<number> {
+        for (let i = 100; i < 105; i++) {
+          await new Promise((r) => setTimeout(r, 2));
+          this.pulled++;
+          yield i;
+        }
+      }
+    }
+    await torch.scope(async () => {
+      const dl = new data.DataLoader(new Count(5), { batchSize: 2 });
+      expect(dl.batchSampler).toBeNull();
+      expect(dl.length).toBe(3);
+      expect([...dl].map((b) => b.toArray())).toEqual([[0, 1], [2, 3], [4]]);
+      const asyncBatches: number[][] = [];
+      for await (const b of dl) asyncBatches.push(b.toArray() as number[]);
+      expect(asyncBatches).toEqual([[0, 1], [2, 3], [4]]);
+      expect(new data.DataLoader(new Count(5), { batchSize: 2, dropLast: true }).length).toBe(2);
+
+      // Async-only streams: for await, read ahead in order; for..of and length say why not.
+      const remote = new Remote();
+      const rl = new data.DataLoader(remote, { batchSize: 2, prefetchFactor: 2 });
+      const seen: number[][] = [];
+      let pulledAtFirst = 0;
+      for await (const b of rl) {
+        if (seen.length === 0) {
+          await new Promise((r) => setTimeout(r, 40)); // the body is busy: the next 2 batches are read meanwhile
+          pulledAtFirst = remote.pulled;
+        }
+        seen.push(b.toArray() as number[]);
+      }
+      expect(seen).toEqual([[100, 101], [102, 103], [104]]);
+      expect(pulledAtFirst).toBe(5);
+      expect(() => [...rl]).toThrow(/iterate with for await/);
+      expect(() => rl.length).toThrow(/Remote has no length/);
+
+      // Chained streams, and the options a stream cannot take.
+      const chain = new data.ChainDataset([new Count(3), new Count(2)]);
+      expect(chain.length).toBe(5);
+      expect([...new data.DataLoader(chain, { batchSize: 4 })].map((b) => b.toArray())).toEqual([[0, 1, 2, 0], [1]]);
+      const mixed = new data.ChainDataset<number>([new Count(1), new Remote()]);
+      const got: number[] = [];
+      for await (const b of new data.DataLoader(mixed, { batchSize: 3 })) got.push(...(b.toArray() as number[]));
+      expect(got).toEqual([0, 100, 101, 102, 103, 104]);
+      expect(() => mixed.length).toThrow(/Remote has no length/);
+      expect(() => [...new data.DataLoader(mixed)]).toThrow(/iterate with for await/);
+      expect(() => new data.ChainDataset([new Squares() as never])).toThrow(/ChainDataset only supports IterableDataset/);
+      expect(() => new data.DataLoader(new Count(3), { shuffle: true })).toThrow(/DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true/);
+      expect(() => new data.DataLoader(new Count(3), { sampler: new data.SequentialSampler(3) })).toThrow(/expected unspecified sampler option/);
+      expect(() => new data.DataLoader({} as never)).toThrow(/DataLoader takes a Dataset \(getItem and length\) or an IterableDataset/);
+    });
+  });
+
+  it('a batch that fails while read ahead is the loop\'s error, never an unhandled rejection', async () => {
+    class Flaky extends data.Dataset<number> {
+      get length(): number {
+        return 6;
+      }
+      async getItem(i: number): Promise<number> {
+        await new Promise((r) => setTimeout(r, 1));
+        if (i >= 1) throw new Error(`sample ${i} is unreadable`);
+        return i;
+      }
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const run = async (): Promise<void> => {
+        for await (const b of new data.DataLoader(new Flaky(), { batchSize: 1, prefetchFactor: 4 })) (b as torch.Tensor).dispose();
+      };
+      await expect(run()).rejects.toThrow(/sample 1 is unreadable/);
+      await new Promise((r) => setTimeout(r, 30)); // the batches read ahead fail meanwhile
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('ConcatDataset, and samplers that free what they draw', () => {
+    const a = new data.TensorDataset(torch.arange(3));
+    const b = new data.TensorDataset(torch.arange(10, 12));
+    const cat = new data.ConcatDataset([a, b]);
+    expect(cat.length).toBe(5);
+    expect(cat.cumulativeSizes).toEqual([3, 5]);
+    torch.scope(() => {
+      expect([0, 2, 3, 4, -1, -5].map((i) => (cat.getItem(i) as torch.Tensor[])[0].item())).toEqual([0, 2, 10, 11, 11, 0]);
+    });
+    expect(() => cat.getItem(-6)).toThrow(/absolute value of index should not exceed dataset length/);
+    expect(() => cat.getItem(5)).toThrow(torch.IndexError);
+    expect(() => new data.ConcatDataset([])).toThrow(/datasets should not be an empty iterable/);
+    expect(() => new data.ConcatDataset([new data.ChainDataset([]) as never])).toThrow(/ConcatDataset does not support IterableDataset/);
+    a.dispose();
+    b.dispose();
+
+    const before = torch.memory().tensors;
+    const w = torch.tensor([1, 0, 3]);
+    const drawn = [...new data.WeightedRandomSampler(w, 50), ...new data.RandomSampler(4, { replacement: true, numSamples: 70 })];
+    drawn.push(...new data.SubsetRandomSampler([7, 8]), ...new data.RandomSampler({ length: 3 }, { numSamples: 7 }));
+    w.dispose();
+    expect(torch.memory().tensors).toBe(before);
+    expect(drawn.slice(0, 50).every((i) => i === 0 || i === 2)).toBe(true); // weight 0 never drawn
+    expect(drawn.length).toBe(50 + 70 + 2 + 7);
+    expect(new data.RandomSampler(4, { numSamples: 9 }).length).toBe(9);
+    expect(() => new data.WeightedRandomSampler([1, 2], 0)).toThrow(/num_samples should be a positive integer value, but got num_samples=0/);
+    expect(() => new data.WeightedRandomSampler(torch.ones(2, 2), 3)).toThrow(/weights should be a 1d sequence but given weights have shape \(2, 2\)/);
+    expect(() => [...new data.WeightedRandomSampler([1, 2], 3, { replacement: false })]).toThrow(torch.TorchError); // more than there are
+    expect(() => new data.RandomSampler(0)).toThrow(/num_samples should be a positive integer value/);
+    expect(() => new data.RandomSampler(3, { numSamples: 1.5 })).toThrow(/num_samples=1.5/);
+    expect(() => new data.BatchSampler(new data.SequentialSampler(3), 0, false)).toThrow(/batch_size should be a positive integer value/);
+  });
+
   it('random splits and subsets', () => {
     const ds = new Squares();
     const [a, b] = data.randomSplit(ds, [7, 3], { generator: new torch.Generator().manualSeed(0) });

@@ -22,8 +22,35 @@ export interface BatchDataset {
   getBatch(indices: number[]): unknown;
 }
 
+/**
+ * A stream of samples, as Python's IterableDataset. Subclasses define `*[Symbol.iterator]()` (the
+ * DataLoader then works with `for..of` and `for await`) or `async *[Symbol.asyncIterator]()`
+ * (samples that come from I/O: `for await` only). A numeric `length`, if the subclass has one,
+ * lets `loader.length` answer.
+ */
 export abstract class IterableDataset<T = unknown> {
-  abstract [Symbol.asyncIterator](): AsyncIterator<T>;
+  [Symbol.iterator]?(): Iterator<T>;
+  [Symbol.asyncIterator]?(): AsyncIterator<T>;
+}
+
+/** True for an IterableDataset, or any iterable that is not a map-style dataset. */
+export function isIterableDataset(ds: unknown): ds is IterableDataset {
+  if (ds instanceof IterableDataset) return true;
+  if (typeof ds !== 'object' || ds === null || typeof (ds as { getItem?: unknown }).getItem === 'function') return false;
+  return typeof (ds as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (ds as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/** The samples of an IterableDataset, as an async iterator (a sync one is wrapped). */
+export function asyncSamples<T>(ds: IterableDataset<T>): AsyncIterator<T> {
+  if (typeof ds[Symbol.asyncIterator] === 'function') return ds[Symbol.asyncIterator]!();
+  const it = ds[Symbol.iterator]!();
+  return { next: () => Promise.resolve(it.next()), return: (v?: unknown) => Promise.resolve(it.return ? it.return(v) : { done: true, value: v }) } as AsyncIterator<T>;
+}
+
+/** The samples of an IterableDataset, synchronously; throws when it only loads asynchronously. */
+export function syncSamples<T>(ds: IterableDataset<T>): Iterator<T> {
+  if (typeof ds[Symbol.iterator] !== 'function') throw new ValueError('this dataset loads asynchronously: iterate with for await');
+  return ds[Symbol.iterator]!();
 }
 
 /** Samples are the i-th rows of each tensor (all have the same first dimension). */
@@ -80,6 +107,79 @@ export class Subset<T> extends Dataset<T> {
     const items = mapped.map((i) => ds.getItem(i));
     if (items.some((x) => x instanceof Promise)) return Promise.all(items).then(defaultCollate);
     return defaultCollate(items);
+  }
+}
+
+/**
+ * Map-style datasets one after another: index i of the whole is found by the cumulative sizes, as
+ * Python's ConcatDataset. Sizes are read once, when it is made.
+ */
+export class ConcatDataset<T> extends Dataset<T> {
+  readonly datasets: Dataset<T>[];
+  readonly cumulativeSizes: number[];
+  constructor(datasets: Iterable<Dataset<T>>) {
+    super();
+    this.datasets = Array.from(datasets);
+    if (this.datasets.length === 0) throw new ValueError('datasets should not be an empty iterable');
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => {
+      if (isIterableDataset(d)) throw new ValueError('ConcatDataset does not support IterableDataset');
+      if (typeof d?.getItem !== 'function') throw new TorchTypeError('ConcatDataset takes map-style datasets (with getItem and length)');
+      return (total += d.length);
+    });
+  }
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1];
+  }
+  getItem(index: number): T | Promise<T> {
+    const n = this.length;
+    if (!Number.isInteger(index)) throw new TorchTypeError(`ConcatDataset index must be an integer, got ${String(index)}`);
+    if (index < 0) {
+      if (-index > n) throw new ValueError('absolute value of index should not exceed dataset length');
+      index += n;
+    }
+    if (index >= n) throw new IndexError(`index ${index} is out of range for a dataset of ${n}`);
+    // The first dataset whose cumulative size exceeds the index (Python's bisect_right).
+    let lo = 0;
+    let hi = this.cumulativeSizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulativeSizes[mid] <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.datasets[lo].getItem(lo === 0 ? index : index - this.cumulativeSizes[lo - 1]);
+  }
+}
+
+/** IterableDatasets one after another, as Python's ChainDataset. */
+export class ChainDataset<T> extends IterableDataset<T> {
+  readonly datasets: IterableDataset<T>[];
+  constructor(datasets: Iterable<IterableDataset<T>>) {
+    super();
+    this.datasets = Array.from(datasets);
+    for (const d of this.datasets) if (!isIterableDataset(d)) throw new ValueError('ChainDataset only supports IterableDataset');
+  }
+  /** The sum of the parts' lengths (each part must have one). */
+  get length(): number {
+    let total = 0;
+    for (const d of this.datasets) {
+      const n = (d as { length?: unknown }).length;
+      if (typeof n !== 'number') throw new TorchTypeError(`${d.constructor.name} has no length`);
+      total += n;
+    }
+    return total;
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (const d of this.datasets) {
+      const it = syncSamples(d);
+      for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+    }
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const d of this.datasets) {
+      const it = asyncSamples(d);
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /** torch.utils.data */
-export { Dataset, IterableDataset, TensorDataset, Subset, randomSplit } from './dataset';
-export { SequentialSampler, RandomSampler, BatchSampler } from './sampler';
-export type { Sampler } from './sampler';
+export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset, randomSplit } from './dataset';
+export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from './sampler';
+export type { Sampler, Sized, RandomSamplerOptions } from './sampler';
 export { DataLoader } from './dataloader';
 export type { DataLoaderOptions } from './dataloader';
 export { defaultCollate } from './collate';
