@@ -53,9 +53,19 @@ describe(`nn layers against Python torch ${fixture.torch}`, () => {
       for (const k of c.keys) expectTensor(sd[k], c.stateDict[k], `initial ${k}`);
       expect(m.toString()).toBe(c.repr);
       const [x, x2, x3] = [c.input, c.input2, c.input3].map((e) => (e === null ? null : build(e)));
+      // The forward leaves only its results behind: its temporaries are freed, not left to the GC.
+      // Counted from just before to just after forward (targets the call builds are not counted).
+      let leftBehind: string | null = null;
+      let before = 0;
+      m.registerForwardPreHook(() => void (before = torch.memory().tensors));
+      m.registerForwardHook((_m, args, out) => {
+        const made = new Set(flat(out).filter((t) => !flat(args).includes(t))).size;
+        leftBehind = `${torch.memory().tensors - before - made} left behind`;
+      });
       const y = c.call !== null
         ? new Function('m', 'x', 'x2', 'x3', 'torch', `return ${c.call}`)(m, x, x2, x3, torch)
         : x2 !== null ? m.call(x, x2) : m.call(x);
+      if (leftBehind !== null) expect(leftBehind).toBe('0 left behind');
       const outs = flat(y);
       expect(outs.length).toBe(c.outputs.length);
       outs.forEach((t, i) => expectTensor(t, c.outputs[i], `output ${i}`));
@@ -86,7 +96,13 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
       const bag = new nn.EmbeddingBag(5, 2);
       expect(() => bag.call(torch.tensor([1, 2]))).toThrow(/offsets has to be a 1D Tensor but got None/);
       expect(() => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2), 0)).toThrow(/numLayers must be a positive integer/);
-      for (const m of [lstm, mha, bag]) m.dispose();
+      const tf = new nn.Transformer(8, 2, { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
+      expect(() => tf.call(torch.zeros(5, 2, 8), torch.zeros(4, 3, 8))).toThrow(/the batch number of src and tgt must be equal/);
+      expect(() => tf.call(torch.zeros(5, 2, 8), torch.zeros(4, 2, 6))).toThrow(/the feature number of src and tgt must be equal to d_model/);
+      expect(tf.call(torch.zeros(5, 8), torch.zeros(4, 8)).shape).toEqual([4, 8]); // unbatched
+      expect(nn.Transformer.generateSquareSubsequentMask(3).toArray()).toEqual([[0, -Infinity, -Infinity], [0, 0, -Infinity], [0, 0, 0]]);
+      expect(() => new nn.Softmax2d().call(torch.zeros(2, 3))).toThrow(/Softmax2d: expected input to be 3D or 4D, got 2D instead/);
+      for (const m of [lstm, mha, bag, tf]) m.dispose();
     });
   });
 

@@ -108,6 +108,58 @@ describe('nn.Module', () => {
     lin.dispose();
   });
 
+  it('a hooked output survives the container that frees the other intermediates, until the caller\'s scope ends', () => {
+    const inner = new nn.Linear(3, 4);
+    const seq = new nn.Sequential(inner, new nn.ReLU(), new nn.Linear(4, 2), new nn.Tanh());
+    let captured: torch.Tensor | null = null;
+    inner.registerForwardHook((_m, _args, out) => void (captured = out as torch.Tensor));
+    const x = torch.randn(5, 3);
+    const before = torch.memory().tensors;
+    const y = seq.call(x); // outside any scope
+    expect(torch.memory().tensors - before).toBe(2); // the result and the hooked activation; ReLU's and the last Linear's are freed
+    expect(captured!.isDisposed).toBe(false);
+    expect(captured!.relu().equal(torch.scope(() => seq.at(1).call(inner.call(x))) as torch.Tensor)).toBe(true);
+    torch.scope(() => {
+      seq.call(x);
+      expect(captured!.isDisposed).toBe(false);
+    });
+    expect(captured!.isDisposed).toBe(true); // kept into the scope it was called in, and freed with it
+    y.dispose();
+    seq.dispose();
+  });
+
+  it('ParameterList and ParameterDict: registration, lookup, bad keys', () => {
+    const list = new nn.ParameterList([torch.ones(2), new nn.Parameter(torch.zeros(3), false)]);
+    list.append(torch.ones(1));
+    expect(list.length).toBe(3);
+    expect(list.at(0)).toBeInstanceOf(nn.Parameter);
+    expect(list.at(0).requiresGrad).toBe(true); // a plain tensor becomes a Parameter that requires grad
+    expect(list.at(-2).requiresGrad).toBe(false);
+    expect([...list].map((p) => p.shape)).toEqual([[2], [3], [1]]);
+    list.set(1, torch.full([3], 5, { dtype: 'float32' }));
+    expect(list.at(1).sum().item()).toBe(15);
+    expect(Object.keys(list.stateDict())).toEqual(['0', '1', '2']);
+    expect(() => list.at(3)).toThrow(/index 3 is out of range/);
+    expect(() => list.append(3 as never)).toThrow(/expected a Tensor or nn.Parameter, got number/);
+    expect(() => list.call()).toThrow(/ParameterList should not be called/);
+
+    const dict = new nn.ParameterDict({ w: torch.ones(2), b: torch.zeros(1) });
+    expect(dict.keys()).toEqual(['b', 'w']); // a plain object's keys sorted, as Python sorts a dict's
+    expect(new nn.ParameterDict(new Map([['w', torch.ones(1)], ['b', torch.ones(1)]])).keys()).toEqual(['w', 'b']);
+    expect(dict.has('w')).toBe(true);
+    expect(dict.get('train')).toBeUndefined();
+    expect(dict.pop('b').shape).toEqual([1]);
+    expect(dict.keys()).toEqual(['w']);
+    expect(() => dict.pop('b')).toThrow(/no parameter 'b'/);
+    expect(() => dict.set('train', torch.ones(1))).toThrow(/attribute 'train' already exists/);
+    expect(() => dict.set('a.b', torch.ones(1))).toThrow(/key can't contain "."/);
+    expect(() => new nn.ModuleDict({ forward: new nn.ReLU() })).toThrow(/attribute 'forward' already exists/);
+    const model = new nn.ModuleDict({ head: new nn.Linear(2, 2) });
+    const opt = new torch.optim.SGD([...dict.parameters(), ...list.parameters()], { lr: 0.1 });
+    expect(opt.paramGroups[0].params.length).toBe(4);
+    for (const m of [list, dict, model]) m.dispose();
+  });
+
   it('parameters outlive scopes; dispose() frees them', () => {
     const before = torch.memory().tensors;
     const net = torch.scope(() => new Net());

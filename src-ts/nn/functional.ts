@@ -66,6 +66,9 @@ export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | nu
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, o: ConvTransposeOptions = {}): Tensor {
   return ops.convTranspose2d(input, weight, { bias, stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, groups: o.groups, dilation: o.dilation });
 }
+export function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, o: ConvTransposeOptions = {}): Tensor {
+  return ops.convTranspose3d(input, weight, { bias, stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, groups: o.groups, dilation: o.dilation });
+}
 
 // ---- pooling -------------------------------------------------------------------------------
 
@@ -636,128 +639,130 @@ export function multiHeadAttentionForward(
   addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,
   o: MultiHeadAttentionOptions = {},
 ): [Tensor, Tensor | null] {
-  const batched = query.dim() === 3;
-  if (!batched && query.dim() !== 2) throw new ValueError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
-  if (key.dim() !== query.dim() || value.dim() !== query.dim()) {
-    throw new ValueError(`For ${batched ? 'batched (3-D)' : 'unbatched (2-D)'} \`query\`, expected \`key\` and \`value\` to be ${batched ? 3 : 2}-D but found ${key.dim()}-D and ${value.dim()}-D tensors respectively`);
-  }
-  let q = batched ? query : query.unsqueeze(1);
-  let k = batched ? key : key.unsqueeze(1);
-  let v = batched ? value : value.unsqueeze(1);
-  let keyPaddingMask = o.keyPaddingMask ?? null;
-  if (keyPaddingMask !== null && !batched) keyPaddingMask = keyPaddingMask.unsqueeze(0);
-  let attnMask = o.attnMask ?? null;
-  const [tgtLen, bsz, embedDim] = q.shape;
-  if (embedDim !== embedDimToCheck) throw new ValueError(`was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`);
-  const headDim = Math.floor(embedDim / numHeads);
-  if (headDim * numHeads !== embedDim) throw new ValueError(`embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
-  if (o.useSeparateProjWeight) {
-    if (k.shape[0] !== v.shape[0] || k.shape[1] !== v.shape[1]) throw new ValueError(`key's sequence and batch dims (${k.shape.slice(0, 2)}) do not match value's (${v.shape.slice(0, 2)})`);
-  } else if (k.shape.join() !== v.shape.join()) {
-    throw new ValueError(`key shape [${k.shape}] does not match value shape [${v.shape}]`);
-  }
+  return scope(() => {
+    const batched = query.dim() === 3;
+    if (!batched && query.dim() !== 2) throw new ValueError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
+    if (key.dim() !== query.dim() || value.dim() !== query.dim()) {
+      throw new ValueError(`For ${batched ? 'batched (3-D)' : 'unbatched (2-D)'} \`query\`, expected \`key\` and \`value\` to be ${batched ? 3 : 2}-D but found ${key.dim()}-D and ${value.dim()}-D tensors respectively`);
+    }
+    let q = batched ? query : query.unsqueeze(1);
+    let k = batched ? key : key.unsqueeze(1);
+    let v = batched ? value : value.unsqueeze(1);
+    let keyPaddingMask = o.keyPaddingMask ?? null;
+    if (keyPaddingMask !== null && !batched) keyPaddingMask = keyPaddingMask.unsqueeze(0);
+    let attnMask = o.attnMask ?? null;
+    const [tgtLen, bsz, embedDim] = q.shape;
+    if (embedDim !== embedDimToCheck) throw new ValueError(`was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`);
+    const headDim = Math.floor(embedDim / numHeads);
+    if (headDim * numHeads !== embedDim) throw new ValueError(`embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
+    if (o.useSeparateProjWeight) {
+      if (k.shape[0] !== v.shape[0] || k.shape[1] !== v.shape[1]) throw new ValueError(`key's sequence and batch dims (${k.shape.slice(0, 2)}) do not match value's (${v.shape.slice(0, 2)})`);
+    } else if (k.shape.join() !== v.shape.join()) {
+      throw new ValueError(`key shape [${k.shape}] does not match value shape [${v.shape}]`);
+    }
 
-  // in-projection, with Python's sharing rules (one matmul for self-attention)
-  if (!o.useSeparateProjWeight) {
-    const w = inProjWeight!;
-    const b = inProjBias;
-    if (key === value && query === key) {
-      [q, k, v] = ops.linear(q, w, b).chunk(3, -1) as [Tensor, Tensor, Tensor];
-    } else {
-      const [wq, wkv] = w.split([embedDim, embedDim * 2]) as [Tensor, Tensor];
-      const [bq, bkv] = b === null ? [null, null] : (b.split([embedDim, embedDim * 2]) as [Tensor, Tensor]);
-      if (key === value) {
-        q = ops.linear(q, wq, bq);
-        [k, v] = ops.linear(k, wkv, bkv).chunk(2, -1) as [Tensor, Tensor];
+    // in-projection, with Python's sharing rules (one matmul for self-attention)
+    if (!o.useSeparateProjWeight) {
+      const w = inProjWeight!;
+      const b = inProjBias;
+      if (key === value && query === key) {
+        [q, k, v] = ops.linear(q, w, b).chunk(3, -1) as [Tensor, Tensor, Tensor];
       } else {
-        const [wk, wv] = wkv.chunk(2) as [Tensor, Tensor];
-        const [bk, bv] = bkv === null ? [null, null] : (bkv.chunk(2) as [Tensor, Tensor]);
-        q = ops.linear(q, wq, bq);
-        k = ops.linear(k, wk, bk);
-        v = ops.linear(v, wv, bv);
+        const [wq, wkv] = w.split([embedDim, embedDim * 2]) as [Tensor, Tensor];
+        const [bq, bkv] = b === null ? [null, null] : (b.split([embedDim, embedDim * 2]) as [Tensor, Tensor]);
+        if (key === value) {
+          q = ops.linear(q, wq, bq);
+          [k, v] = ops.linear(k, wkv, bkv).chunk(2, -1) as [Tensor, Tensor];
+        } else {
+          const [wk, wv] = wkv.chunk(2) as [Tensor, Tensor];
+          const [bk, bv] = bkv === null ? [null, null] : (bkv.chunk(2) as [Tensor, Tensor]);
+          q = ops.linear(q, wq, bq);
+          k = ops.linear(k, wk, bk);
+          v = ops.linear(v, wv, bv);
+        }
       }
-    }
-  } else {
-    const [bq, bk, bv] = inProjBias === null ? [null, null, null] : (inProjBias.chunk(3) as [Tensor, Tensor, Tensor]);
-    q = ops.linear(q, o.qProjWeight!, bq);
-    k = ops.linear(k, o.kProjWeight!, bk);
-    v = ops.linear(v, o.vProjWeight!, bv);
-  }
-
-  if (attnMask !== null) {
-    if (attnMask.dtype === 'uint8') attnMask = attnMask.to('bool');
-    else if (!attnMask.isFloatingPoint() && attnMask.dtype !== 'bool') throw new ValueError(`Only float, byte, and bool types are supported for attn_mask, not ${attnMask.dtype}`);
-    if (attnMask.dim() === 2) {
-      if (attnMask.size(0) !== tgtLen || attnMask.size(1) !== k.size(0)) {
-        throw new ValueError(`The shape of the 2D attn_mask is [${attnMask.shape}], but should be (${tgtLen}, ${k.size(0)}).`);
-      }
-      attnMask = attnMask.unsqueeze(0);
-    } else if (attnMask.dim() === 3) {
-      const want = [bsz * numHeads, tgtLen, k.size(0)];
-      if (attnMask.shape.join() !== want.join()) throw new ValueError(`The shape of the 3D attn_mask is [${attnMask.shape}], but should be (${want.join(', ')}).`);
     } else {
-      throw new ValueError(`attn_mask's dimension ${attnMask.dim()} is not supported`);
+      const [bq, bk, bv] = inProjBias === null ? [null, null, null] : (inProjBias.chunk(3) as [Tensor, Tensor, Tensor]);
+      q = ops.linear(q, o.qProjWeight!, bq);
+      k = ops.linear(k, o.kProjWeight!, bk);
+      v = ops.linear(v, o.vProjWeight!, bv);
     }
-  }
-  if (keyPaddingMask !== null && keyPaddingMask.dtype === 'uint8') keyPaddingMask = keyPaddingMask.to('bool');
 
-  if (biasK !== null && biasV !== null) {
-    k = ops.cat([k, biasK.repeat(1, bsz, 1)]);
-    v = ops.cat([v, biasV.repeat(1, bsz, 1)]);
-    if (attnMask !== null) attnMask = ops.pad(attnMask, [0, 1]);
-    if (keyPaddingMask !== null) keyPaddingMask = ops.pad(keyPaddingMask, [0, 1]);
-  }
-
-  // (L, N, E) -> (N * heads, L, head_dim)
-  q = q.contiguous().view(tgtLen, bsz * numHeads, headDim).transpose(0, 1);
-  k = k.contiguous().view(k.size(0), bsz * numHeads, headDim).transpose(0, 1);
-  v = v.contiguous().view(v.size(0), bsz * numHeads, headDim).transpose(0, 1);
-
-  if (addZeroAttn) {
-    k = ops.cat([k, ops.zeros([bsz * numHeads, 1, headDim], { dtype: k.dtype, device: k.device })], 1);
-    v = ops.cat([v, ops.zeros([bsz * numHeads, 1, headDim], { dtype: v.dtype, device: v.device })], 1);
-    if (attnMask !== null) attnMask = ops.pad(attnMask, [0, 1]);
-    if (keyPaddingMask !== null) keyPaddingMask = ops.pad(keyPaddingMask, [0, 1]);
-  }
-  const srcLen = k.size(1);
-
-  if (keyPaddingMask !== null) {
-    if (keyPaddingMask.shape.join() !== [bsz, srcLen].join()) {
-      throw new ValueError(`expecting key_padding_mask shape of (${bsz}, ${srcLen}), but got [${keyPaddingMask.shape}]`);
+    if (attnMask !== null) {
+      if (attnMask.dtype === 'uint8') attnMask = attnMask.to('bool');
+      else if (!attnMask.isFloatingPoint() && attnMask.dtype !== 'bool') throw new ValueError(`Only float, byte, and bool types are supported for attn_mask, not ${attnMask.dtype}`);
+      if (attnMask.dim() === 2) {
+        if (attnMask.size(0) !== tgtLen || attnMask.size(1) !== k.size(0)) {
+          throw new ValueError(`The shape of the 2D attn_mask is [${attnMask.shape}], but should be (${tgtLen}, ${k.size(0)}).`);
+        }
+        attnMask = attnMask.unsqueeze(0);
+      } else if (attnMask.dim() === 3) {
+        const want = [bsz * numHeads, tgtLen, k.size(0)];
+        if (attnMask.shape.join() !== want.join()) throw new ValueError(`The shape of the 3D attn_mask is [${attnMask.shape}], but should be (${want.join(', ')}).`);
+      } else {
+        throw new ValueError(`attn_mask's dimension ${attnMask.dim()} is not supported`);
+      }
     }
-    const kpm = keyPaddingMask.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
-    if (attnMask === null) attnMask = kpm;
-    else if (attnMask.dtype === 'bool') attnMask = attnMask.logicalOr(kpm);
-    else attnMask = attnMask.maskedFill(kpm, -Infinity);
-  }
-  if (attnMask !== null && attnMask.dtype === 'bool') {
-    attnMask = ops.zerosLike(attnMask, { dtype: q.dtype }).maskedFill_(attnMask, -Infinity);
-  }
-  const p = o.training === false ? 0 : dropoutP;
+    if (keyPaddingMask !== null && keyPaddingMask.dtype === 'uint8') keyPaddingMask = keyPaddingMask.to('bool');
 
-  if (o.needWeights === false) {
-    // As PyTorch 2.x: without weights to return, one fused scaled_dot_product_attention call
-    // (flash or memory-efficient attention on CUDA where the running LibTorch has it).
-    const mask = attnMask === null ? null : attnMask.size(0) === 1 ? attnMask.unsqueeze(0) : attnMask.view(bsz, numHeads, -1, srcLen);
-    const heads = (t: Tensor, len: number): Tensor => t.view(bsz, numHeads, len, headDim);
-    let out = scaledDotProductAttention(heads(q, tgtLen), heads(k, srcLen), heads(v, srcLen), { attnMask: mask, dropoutP: p });
-    out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgtLen, embedDim);
+    if (biasK !== null && biasV !== null) {
+      k = ops.cat([k, biasK.repeat(1, bsz, 1)]);
+      v = ops.cat([v, biasV.repeat(1, bsz, 1)]);
+      if (attnMask !== null) attnMask = ops.pad(attnMask, [0, 1]);
+      if (keyPaddingMask !== null) keyPaddingMask = ops.pad(keyPaddingMask, [0, 1]);
+    }
+
+    // (L, N, E) -> (N * heads, L, head_dim)
+    q = q.contiguous().view(tgtLen, bsz * numHeads, headDim).transpose(0, 1);
+    k = k.contiguous().view(k.size(0), bsz * numHeads, headDim).transpose(0, 1);
+    v = v.contiguous().view(v.size(0), bsz * numHeads, headDim).transpose(0, 1);
+
+    if (addZeroAttn) {
+      k = ops.cat([k, ops.zeros([bsz * numHeads, 1, headDim], { dtype: k.dtype, device: k.device })], 1);
+      v = ops.cat([v, ops.zeros([bsz * numHeads, 1, headDim], { dtype: v.dtype, device: v.device })], 1);
+      if (attnMask !== null) attnMask = ops.pad(attnMask, [0, 1]);
+      if (keyPaddingMask !== null) keyPaddingMask = ops.pad(keyPaddingMask, [0, 1]);
+    }
+    const srcLen = k.size(1);
+
+    if (keyPaddingMask !== null) {
+      if (keyPaddingMask.shape.join() !== [bsz, srcLen].join()) {
+        throw new ValueError(`expecting key_padding_mask shape of (${bsz}, ${srcLen}), but got [${keyPaddingMask.shape}]`);
+      }
+      const kpm = keyPaddingMask.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
+      if (attnMask === null) attnMask = kpm;
+      else if (attnMask.dtype === 'bool') attnMask = attnMask.logicalOr(kpm);
+      else attnMask = attnMask.maskedFill(kpm, -Infinity);
+    }
+    if (attnMask !== null && attnMask.dtype === 'bool') {
+      attnMask = ops.zerosLike(attnMask, { dtype: q.dtype }).maskedFill_(attnMask, -Infinity);
+    }
+    const p = o.training === false ? 0 : dropoutP;
+
+    if (o.needWeights === false) {
+      // As PyTorch 2.x: without weights to return, one fused scaled_dot_product_attention call
+      // (flash or memory-efficient attention on CUDA where the running LibTorch has it).
+      const mask = attnMask === null ? null : attnMask.size(0) === 1 ? attnMask.unsqueeze(0) : attnMask.view(bsz, numHeads, -1, srcLen);
+      const heads = (t: Tensor, len: number): Tensor => t.view(bsz, numHeads, len, headDim);
+      let out = scaledDotProductAttention(heads(q, tgtLen), heads(k, srcLen), heads(v, srcLen), { attnMask: mask, dropoutP: p });
+      out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgtLen, embedDim);
+      out = ops.linear(out, outProjWeight, outProjBias).view(tgtLen, bsz, out.size(1));
+      return [batched ? out : out.squeeze(1), null];
+    }
+
+    // scaled dot-product attention
+    const qs = q.div(Math.sqrt(headDim));
+    let attn = attnMask !== null ? ops.baddbmm(attnMask, qs, k.transpose(-2, -1)) : ops.bmm(qs, k.transpose(-2, -1));
+    attn = ops.softmax(attn, -1);
+    if (p > 0) attn = ops.dropout(attn, p, true);
+    let out = ops.bmm(attn, v);
+    out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
     out = ops.linear(out, outProjWeight, outProjBias).view(tgtLen, bsz, out.size(1));
-    return [batched ? out : out.squeeze(1), null];
-  }
 
-  // scaled dot-product attention
-  const qs = q.div(Math.sqrt(headDim));
-  let attn = attnMask !== null ? ops.baddbmm(attnMask, qs, k.transpose(-2, -1)) : ops.bmm(qs, k.transpose(-2, -1));
-  attn = ops.softmax(attn, -1);
-  if (p > 0) attn = ops.dropout(attn, p, true);
-  let out = ops.bmm(attn, v);
-  out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
-  out = ops.linear(out, outProjWeight, outProjBias).view(tgtLen, bsz, out.size(1));
-
-  let weights = attn.view(bsz, numHeads, tgtLen, srcLen);
-  if (o.averageAttnWeights !== false) weights = weights.sum(1).div(numHeads);
-  return batched ? [out, weights] : [out.squeeze(1), weights.squeeze(0)];
+    let weights = attn.view(bsz, numHeads, tgtLen, srcLen);
+    if (o.averageAttnWeights !== false) weights = weights.sum(1).div(numHeads);
+    return batched ? [out, weights] : [out.squeeze(1), weights.squeeze(0)];
+  });
 }
 
 export interface EmbeddingBagOptions {
@@ -771,26 +776,28 @@ export interface EmbeddingBagOptions {
 
 /** Python's `F.embedding_bag`: 2-D input is one bag per row; 1-D input needs `offsets`. */
 export function embeddingBag(input: Tensor, weight: Tensor, o: EmbeddingBagOptions = {}): Tensor {
-  const mode = o.mode ?? 'mean';
-  const code = { sum: 0, mean: 1, max: 2 }[mode];
-  if (code === undefined) throw new ValueError(`mode has to be one of sum, mean or max, got ${String(mode)}`);
-  let offsets = o.offsets ?? null;
-  let psw = o.perSampleWeights ?? null;
-  if (psw !== null && psw.shape.join() !== input.shape.join()) {
-    throw new ValueError(`embedding_bag: If per_sample_weights (${psw.shape}) is not None, then it must have the same shape as the input (${input.shape})`);
-  }
-  if (psw !== null && mode !== 'sum') throw new ValueError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on the PyTorch GitHub.`);
-  if (input.dim() === 2) {
-    if (offsets !== null) throw new ValueError('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.');
-    offsets = ops.arange(0, input.numel(), input.size(1), { dtype: input.dtype, device: input.device });
-    input = input.reshape(-1);
-    if (psw !== null) psw = psw.reshape(-1);
-  } else if (input.dim() === 1) {
-    if (offsets === null) throw new ValueError('offsets has to be a 1D Tensor but got None');
-    if (offsets.dim() !== 1) throw new ValueError('offsets has to be a 1D Tensor');
-  } else {
-    throw new ValueError(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.dim()}`);
-  }
-  const [out] = ops.embeddingBag(weight, input, offsets, o.scaleGradByFreq ?? false, code, false, psw, o.includeLastOffset ?? false, o.paddingIdx ?? null);
-  return out;
+  return scope(() => {
+    const mode = o.mode ?? 'mean';
+    const code = { sum: 0, mean: 1, max: 2 }[mode];
+    if (code === undefined) throw new ValueError(`mode has to be one of sum, mean or max, got ${String(mode)}`);
+    let offsets = o.offsets ?? null;
+    let psw = o.perSampleWeights ?? null;
+    if (psw !== null && psw.shape.join() !== input.shape.join()) {
+      throw new ValueError(`embedding_bag: If per_sample_weights (${psw.shape}) is not None, then it must have the same shape as the input (${input.shape})`);
+    }
+    if (psw !== null && mode !== 'sum') throw new ValueError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on the PyTorch GitHub.`);
+    if (input.dim() === 2) {
+      if (offsets !== null) throw new ValueError('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.');
+      offsets = ops.arange(0, input.numel(), input.size(1), { dtype: input.dtype, device: input.device });
+      input = input.reshape(-1);
+      if (psw !== null) psw = psw.reshape(-1);
+    } else if (input.dim() === 1) {
+      if (offsets === null) throw new ValueError('offsets has to be a 1D Tensor but got None');
+      if (offsets.dim() !== 1) throw new ValueError('offsets has to be a 1D Tensor');
+    } else {
+      throw new ValueError(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.dim()}`);
+    }
+    const [out] = ops.embeddingBag(weight, input, offsets, o.scaleGradByFreq ?? false, code, false, psw, o.includeLastOffset ?? false, o.paddingIdx ?? null);
+    return out;
+  });
 }

@@ -6,14 +6,14 @@ export * as init from './init';
 export * as functional from './functional';
 export { Identity, Linear, Bilinear } from './modules/linear';
 export type { FactoryOptions } from './modules/linear';
-export { Sequential, ModuleList, ModuleDict } from './modules/container';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './modules/container';
 export {
-  ReLU, LeakyReLU, GELU, SiLU, ELU, Tanh, Sigmoid, Softmax, LogSoftmax, Softplus, Mish, Hardswish,
+  ReLU, LeakyReLU, GELU, SiLU, ELU, Tanh, Sigmoid, Softmax, Softmax2d, LogSoftmax, Softplus, Mish, Hardswish,
   Hardtanh, ReLU6, Hardsigmoid, SELU, CELU, GLU, Threshold, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, Softmin, PReLU,
 } from './modules/activation';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout';
 export { Flatten, Unflatten } from './modules/flatten';
-export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './modules/conv';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './modules/conv';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
   AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d,
@@ -32,8 +32,8 @@ export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from
 export type { RNNOptions } from './modules/rnn';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/attention';
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './modules/attention';
-export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder } from './modules/transformer';
-export type { TransformerLayerOptions, DecoderMasks, Activation } from './modules/transformer';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './modules/transformer';
+export type { TransformerLayerOptions, TransformerOptions, TransformerMasks, DecoderMasks, Activation } from './modules/transformer';
 export {
   MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss,
   PoissonNLLLoss, GaussianNLLLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss, CTCLoss,

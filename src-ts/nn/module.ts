@@ -13,7 +13,7 @@
  */
 import { binding } from '../binding';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { pin, release } from '../memory';
+import { keep, pin, release } from '../memory';
 import { Tensor } from '../tensor';
 import { noGrad, zeroGrads } from '../autograd';
 import { Parameter } from './parameter';
@@ -41,6 +41,15 @@ export function pyFloat(x: number): string {
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-4 || a >= 1e16)) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
   return String(x);
+}
+
+// The tensors an output carries (a tensor, or arrays / plain objects of them).
+function tensorsIn(v: unknown, depth = 0): Tensor[] {
+  if (v instanceof Tensor) return [v];
+  if (depth > 4 || v === null || typeof v !== 'object') return [];
+  if (Array.isArray(v)) return v.flatMap((x) => tensorsIn(x, depth + 1));
+  if (Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).flatMap((x) => tensorsIn(x, depth + 1));
+  return [];
 }
 
 export interface RemovableHandle {
@@ -93,10 +102,15 @@ export abstract class Module {
       if (r !== undefined) args = r;
     }
     let out = this.forward(...args);
+    if (m.hooks.size === 0) return out as ReturnType<this['forward']>;
     for (const h of m.hooks.values()) {
       const r = h(this, args, out);
       if (r !== undefined) out = r;
     }
+    // A forward hook may hold on to the output (feature extraction), as Python's reference would:
+    // containers free their intermediate outputs (Sequential, the transformer stacks), so a hooked
+    // output is kept past them, into the caller's scope (or the GC's care outside any scope).
+    for (const t of tensorsIn(out)) keep(t);
     return out as ReturnType<this['forward']>;
   }
 
@@ -384,11 +398,13 @@ export abstract class Module {
 
   /** PyTorch's module repr: `Linear(in_features=4, out_features=3, bias=True)`, children indented. */
   toString(): string {
-    const lines = this.namedChildren().map(([k, c]) => `(${k}): ${c.toString().replace(/\n/g, '\n  ')}`);
+    const children = this.namedChildren().map(([k, c]) => `(${k}): ${c.toString().replace(/\n/g, '\n  ')}`);
     const extra = this.extraRepr();
+    const lines = [...(extra ? extra.split('\n') : []), ...children];
     const name = this.constructor.name;
-    if (lines.length === 0) return `${name}(${extra})`;
-    return `${name}(\n${extra ? `  ${extra}\n` : ''}  ${lines.join('\n  ')}\n)`;
+    if (lines.length === 0) return `${name}()`;
+    if (lines.length === 1 && children.length === 0) return `${name}(${extra})`;
+    return `${name}(\n  ${lines.join('\n  ')}\n)`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();

@@ -81,6 +81,13 @@ export class Softmax extends Module {
     return `dim=${this.dim}`;
   }
 }
+/** Softmax over the channels of each spatial location: (C, H, W) or (N, C, H, W). */
+export class Softmax2d extends Module {
+  forward(input: Tensor): Tensor {
+    if (input.dim() !== 3 && input.dim() !== 4) throw new ValueError(`Softmax2d: expected input to be 3D or 4D, got ${input.dim()}D instead`);
+    return F.softmax(input, -3);
+  }
+}
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();

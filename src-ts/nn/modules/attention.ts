@@ -5,6 +5,7 @@
  */
 import { ValueError } from '../../errors';
 import { Module } from '../module';
+import { scope } from '../../memory';
 import { emptyParameter, type Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
@@ -98,29 +99,31 @@ export class MultiheadAttention extends Module {
 
   /** [attention output, attention weights (averaged over heads unless told otherwise) or null]. */
   forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions = {}): [Tensor, Tensor | null] {
-    const batched = query.dim() === 3;
-    let [q, k, v] = [query, key, value];
-    if (this.batchFirst && batched) {
-      // Keep "key is value" and "query is key": they decide how the in-projection is shared.
-      if (key === value) {
-        if (query === key) q = k = v = query.transpose(1, 0);
-        else {
-          q = query.transpose(1, 0);
-          k = v = key.transpose(1, 0);
+    return scope(() => {
+      const batched = query.dim() === 3;
+      let [q, k, v] = [query, key, value];
+      if (this.batchFirst && batched) {
+        // Keep "key is value" and "query is key": they decide how the in-projection is shared.
+        if (key === value) {
+          if (query === key) q = k = v = query.transpose(1, 0);
+          else {
+            q = query.transpose(1, 0);
+            k = v = key.transpose(1, 0);
+          }
+        } else {
+          [q, k, v] = [query.transpose(1, 0), key.transpose(1, 0), value.transpose(1, 0)];
         }
-      } else {
-        [q, k, v] = [query.transpose(1, 0), key.transpose(1, 0), value.transpose(1, 0)];
       }
-    }
-    const [out, weights] = F.multiHeadAttentionForward(
-      q, k, v, this.embedDim, this.numHeads, this.inProjWeight, this.inProjBias, this.biasK, this.biasV,
-      this.addZeroAttn, this.dropout, this.outProj.weight, this.outProj.bias,
-      {
-        training: this.training, keyPaddingMask: options.keyPaddingMask, needWeights: options.needWeights ?? true,
-        attnMask: options.attnMask, averageAttnWeights: options.averageAttnWeights ?? true,
-        useSeparateProjWeight: !this.qkvSameEmbedDim, qProjWeight: this.qProjWeight, kProjWeight: this.kProjWeight, vProjWeight: this.vProjWeight,
-      },
-    );
-    return this.batchFirst && batched ? [out.transpose(1, 0), weights] : [out, weights];
+      const [out, weights] = F.multiHeadAttentionForward(
+        q, k, v, this.embedDim, this.numHeads, this.inProjWeight, this.inProjBias, this.biasK, this.biasV,
+        this.addZeroAttn, this.dropout, this.outProj.weight, this.outProj.bias,
+        {
+          training: this.training, keyPaddingMask: options.keyPaddingMask, needWeights: options.needWeights ?? true,
+          attnMask: options.attnMask, averageAttnWeights: options.averageAttnWeights ?? true,
+          useSeparateProjWeight: !this.qkvSameEmbedDim, qProjWeight: this.qProjWeight, kProjWeight: this.kProjWeight, vProjWeight: this.vProjWeight,
+        },
+      );
+      return this.batchFirst && batched ? [out.transpose(1, 0), weights] : [out, weights];
+    });
   }
 }

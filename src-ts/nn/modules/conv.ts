@@ -1,4 +1,4 @@
-/** Convolutions: Conv1d/2d/3d and ConvTranspose1d/2d (PyTorch's shapes, initialization, padding modes). */
+/** Convolutions: Conv1d/2d/3d and ConvTranspose1d/2d/3d (PyTorch's shapes, initialization, padding modes). */
 import { ValueError } from '../../errors';
 import { Module } from '../module';
 import { emptyParameter, Parameter } from '../parameter';
@@ -68,11 +68,16 @@ abstract class ConvNd extends Module {
     }
   }
 
-  // Non-zero padding modes pad explicitly first, as PyTorch does.
-  protected padInput(input: Tensor): [Tensor, Size | 'valid' | 'same'] {
-    if (this.paddingMode === 'zeros' || typeof this.padding === 'string') return [input, this.padding];
-    const pad = [...this.padding].reverse().flatMap((p) => [p, p]);
-    return [input.pad(pad, { mode: this.paddingMode }), 0];
+  // Non-zero padding modes pad explicitly first, as PyTorch does; the padded copy is freed after.
+  protected convolve(input: Tensor, conv: typeof F.conv2d): Tensor {
+    const o = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === 'zeros' || typeof this.padding === 'string') return conv(input, this.weight, this.bias, { ...o, padding: this.padding });
+    const padded = input.pad([...this.padding].reverse().flatMap((p) => [p, p]), { mode: this.paddingMode });
+    try {
+      return conv(padded, this.weight, this.bias, { ...o, padding: 0 });
+    } finally {
+      padded.dispose();
+    }
   }
 
   extraRepr(): string {
@@ -94,8 +99,7 @@ export class Conv1d extends ConvNd {
     super(inChannels, outChannels, kernelSize, 1, false, options);
   }
   forward(input: Tensor): Tensor {
-    const [x, padding] = this.padInput(input);
-    return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+    return this.convolve(input, F.conv1d);
   }
 }
 export class Conv2d extends ConvNd {
@@ -103,8 +107,7 @@ export class Conv2d extends ConvNd {
     super(inChannels, outChannels, kernelSize, 2, false, options);
   }
   forward(input: Tensor): Tensor {
-    const [x, padding] = this.padInput(input);
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+    return this.convolve(input, F.conv2d);
   }
 }
 export class Conv3d extends ConvNd {
@@ -112,8 +115,7 @@ export class Conv3d extends ConvNd {
     super(inChannels, outChannels, kernelSize, 3, false, options);
   }
   forward(input: Tensor): Tensor {
-    const [x, padding] = this.padInput(input);
-    return F.conv3d(x, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups });
+    return this.convolve(input, F.conv3d);
   }
 }
 
@@ -135,5 +137,13 @@ export class ConvTranspose2d extends ConvNd {
   }
   forward(input: Tensor): Tensor {
     return F.convTranspose2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
+  }
+}
+export class ConvTranspose3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size, options: ConvTransposeNdOptions = {}) {
+    super(inChannels, outChannels, kernelSize, 3, true, options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.convTranspose3d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
   }
 }

@@ -1,18 +1,24 @@
 /**
  * Transformer layers as PyTorch's (torch/nn/modules/transformer.py): TransformerEncoderLayer,
- * TransformerEncoder, TransformerDecoderLayer, TransformerDecoder; post-norm by default,
+ * TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, and the whole Transformer
+ * (encoder-decoder, as in "Attention Is All You Need"); post-norm by default,
  * pre-norm with `normFirst`; activation 'relu', 'gelu' or a function. The stacks deep-copy the
  * layer they are given (all layers start with the same weights, as in PyTorch).
  */
 import { TypeError as TorchTypeError, ValueError } from '../../errors';
 import { Module } from '../module';
+import { scope } from '../../memory';
 import * as F from '../functional';
 import { MultiheadAttention } from './attention';
 import { Dropout } from './dropout';
 import { Linear, type FactoryOptions } from './linear';
 import { ModuleList } from './container';
 import { LayerNorm } from './normalization';
+import * as init from '../init';
+import * as ops from '../../generated/ops';
 import type { Tensor } from '../../tensor';
+import type { DTypeLike } from '../../dtype';
+import type { DeviceLike } from '../../device';
 
 export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
 
@@ -66,17 +72,20 @@ export class TransformerEncoderLayer extends Module {
   }
 
   forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
-    let x = src;
-    const sa = (y: Tensor) => this.dropout1.call(this.selfAttn.call(y, y, y, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false })[0]);
-    const ff = (y: Tensor) => this.dropout2.call(this.linear2.call(this.dropout.call(this.activation(this.linear1.call(y)))));
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.call(x)));
-      x = x.add(ff(this.norm2.call(x)));
-    } else {
-      x = this.norm1.call(x.add(sa(x)));
-      x = this.norm2.call(x.add(ff(x)));
-    }
-    return x;
+    // Attention, feed-forward and residual temporaries are freed here; only the result escapes.
+    return scope(() => {
+      let x = src;
+      const sa = (y: Tensor) => this.dropout1.call(this.selfAttn.call(y, y, y, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, needWeights: false })[0]);
+      const ff = (y: Tensor) => this.dropout2.call(this.linear2.call(this.dropout.call(this.activation(this.linear1.call(y)))));
+      if (this.normFirst) {
+        x = x.add(sa(this.norm1.call(x)));
+        x = x.add(ff(this.norm2.call(x)));
+      } else {
+        x = this.norm1.call(x.add(sa(x)));
+        x = this.norm2.call(x.add(ff(x)));
+      }
+      return x;
+    });
   }
 }
 
@@ -118,20 +127,23 @@ export class TransformerDecoderLayer extends Module {
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderMasks = {}): Tensor {
-    let x = tgt;
-    const sa = (y: Tensor) => this.dropout1.call(this.selfAttn.call(y, y, y, { attnMask: options.tgtMask, keyPaddingMask: options.tgtKeyPaddingMask, needWeights: false })[0]);
-    const mha = (y: Tensor) => this.dropout2.call(this.multiheadAttn.call(y, memory, memory, { attnMask: options.memoryMask, keyPaddingMask: options.memoryKeyPaddingMask, needWeights: false })[0]);
-    const ff = (y: Tensor) => this.dropout3.call(this.linear2.call(this.dropout.call(this.activation(this.linear1.call(y)))));
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.call(x)));
-      x = x.add(mha(this.norm2.call(x)));
-      x = x.add(ff(this.norm3.call(x)));
-    } else {
-      x = this.norm1.call(x.add(sa(x)));
-      x = this.norm2.call(x.add(mha(x)));
-      x = this.norm3.call(x.add(ff(x)));
-    }
-    return x;
+    // Attention, feed-forward and residual temporaries are freed here; only the result escapes.
+    return scope(() => {
+      let x = tgt;
+      const sa = (y: Tensor) => this.dropout1.call(this.selfAttn.call(y, y, y, { attnMask: options.tgtMask, keyPaddingMask: options.tgtKeyPaddingMask, needWeights: false })[0]);
+      const mha = (y: Tensor) => this.dropout2.call(this.multiheadAttn.call(y, memory, memory, { attnMask: options.memoryMask, keyPaddingMask: options.memoryKeyPaddingMask, needWeights: false })[0]);
+      const ff = (y: Tensor) => this.dropout3.call(this.linear2.call(this.dropout.call(this.activation(this.linear1.call(y)))));
+      if (this.normFirst) {
+        x = x.add(sa(this.norm1.call(x)));
+        x = x.add(mha(this.norm2.call(x)));
+        x = x.add(ff(this.norm3.call(x)));
+      } else {
+        x = this.norm1.call(x.add(sa(x)));
+        x = this.norm2.call(x.add(mha(x)));
+        x = this.norm3.call(x.add(ff(x)));
+      }
+      return x;
+    });
   }
 }
 
@@ -158,9 +170,12 @@ export class TransformerEncoder extends Module {
     this.norm = options.norm ?? null;
   }
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
-    let x = src;
-    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).call(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask });
-    return this.norm === null ? x : (this.norm.call(x) as Tensor);
+    // Each layer's output is the next one's input: only the last escapes.
+    return scope(() => {
+      let x = src;
+      for (const layer of this.layers) x = (layer as TransformerEncoderLayer).call(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask });
+      return this.norm === null ? x : (this.norm.call(x) as Tensor);
+    });
   }
 }
 
@@ -174,8 +189,92 @@ export class TransformerDecoder extends Module {
     this.norm = options.norm ?? null;
   }
   forward(tgt: Tensor, memory: Tensor, options: DecoderMasks = {}): Tensor {
-    let x = tgt;
-    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).call(x, memory, options);
-    return this.norm === null ? x : (this.norm.call(x) as Tensor);
+    // Each layer's output is the next one's input: only the last escapes.
+    return scope(() => {
+      let x = tgt;
+      for (const layer of this.layers) x = (layer as TransformerDecoderLayer).call(x, memory, options);
+      return this.norm === null ? x : (this.norm.call(x) as Tensor);
+    });
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  /** Used instead of the encoder stack built from the other options. */
+  customEncoder?: Module | null;
+  customDecoder?: Module | null;
+}
+
+export interface TransformerMasks extends DecoderMasks {
+  srcMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * The encoder-decoder Transformer, as Python's nn.Transformer: `numEncoderLayers` encoder layers
+ * and `numDecoderLayers` decoder layers, each stack with a final LayerNorm; every weight matrix
+ * starts Xavier-uniform. `call(src, tgt, masks)` returns the decoder's output.
+ */
+export class Transformer extends Module {
+  encoder: Module;
+  decoder: Module;
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  /** `new nn.Transformer(dModel, nhead, options)`, or everything in one object (all have defaults). */
+  constructor(dModel?: number, nhead?: number, options?: TransformerOptions);
+  constructor(options?: TransformerOptions & { dModel?: number; nhead?: number });
+  constructor(a?: number | (TransformerOptions & { dModel?: number; nhead?: number }), b?: number, c: TransformerOptions = {}) {
+    super();
+    const options: TransformerOptions & { dModel?: number; nhead?: number } = typeof a === 'object' && a !== null ? a : { ...c, dModel: a, nhead: b };
+    const dModel = options.dModel ?? 512;
+    const nhead = options.nhead ?? 8;
+    const f = { dtype: options.dtype, device: options.device };
+    const eps = options.layerNormEps ?? 1e-5;
+    const bias = options.bias ?? true;
+    // Built in Python's order (encoder layer, its norm, decoder layer, its norm): the same draws.
+    this.encoder = options.customEncoder ?? stack(new TransformerEncoderLayer(dModel, nhead, options), (l) =>
+      new TransformerEncoder(l, options.numEncoderLayers ?? 6, { norm: new LayerNorm([dModel], { ...f, eps, bias }) }));
+    this.decoder = options.customDecoder ?? stack(new TransformerDecoderLayer(dModel, nhead, options), (l) =>
+      new TransformerDecoder(l, options.numDecoderLayers ?? 6, { norm: new LayerNorm([dModel], { ...f, eps, bias }) }));
+    for (const p of this.parameters()) if (p.dim() > 1) init.xavierUniform_(p);
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = options.batchFirst ?? false;
+  }
+
+  forward(src: Tensor, tgt: Tensor, masks: TransformerMasks = {}): Tensor {
+    const batched = src.dim() === 3;
+    const b = this.batchFirst ? 0 : 1;
+    if (batched && src.size(b) !== tgt.size(b)) throw new ValueError('the batch number of src and tgt must be equal');
+    if (src.size(-1) !== this.dModel || tgt.size(-1) !== this.dModel) throw new ValueError('the feature number of src and tgt must be equal to d_model');
+    // The encoder's output (the decoder's memory) is freed once the decoder has used it.
+    return scope(() => {
+      const memory = this.encoder.call(src, { mask: masks.srcMask, srcKeyPaddingMask: masks.srcKeyPaddingMask }) as Tensor;
+      return this.decoder.call(tgt, memory, {
+        tgtMask: masks.tgtMask, memoryMask: masks.memoryMask, tgtKeyPaddingMask: masks.tgtKeyPaddingMask, memoryKeyPaddingMask: masks.memoryKeyPaddingMask,
+      }) as Tensor;
+    });
+  }
+
+  /** A causal mask for a sequence of `sz`: -inf above the diagonal, 0 elsewhere (float). */
+  static generateSquareSubsequentMask(sz: number, options: { device?: DeviceLike; dtype?: DTypeLike } = {}): Tensor {
+    const full = ops.full([sz, sz], -Infinity, { dtype: options.dtype ?? 'float32', device: options.device });
+    try {
+      return ops.triu(full, 1);
+    } finally {
+      full.dispose();
+    }
+  }
+}
+
+// A stack copies its layer; the layer it was built from is freed once copied.
+function stack<L extends Module>(layer: L, build: (l: L) => Module): Module {
+  try {
+    return build(layer);
+  } finally {
+    layer.dispose();
   }
 }
