@@ -80,14 +80,27 @@ export function keep<T extends Owned>(t: T): T {
   return t;
 }
 
-// Finds the tensors a scope's result carries (the value itself, arrays, plain objects, Maps).
+/**
+ * A class whose instances hold tensors (nn.utils.rnn.PackedSequence) lists them under this key,
+ * so that a scope returning one keeps what it carries (scopes look inside arrays, plain objects
+ * and Maps by themselves, not inside class instances).
+ */
+export const carriedTensors: unique symbol = Symbol('torchnode.carriedTensors');
+interface Carrier {
+  [carriedTensors](): Iterable<unknown>;
+}
+
+// Finds the tensors a scope's result carries (the value itself, arrays, plain objects, Maps,
+// carriers).
 function collectEscaping(v: unknown, out: Set<Owned>, isTensor: (x: unknown) => x is Owned, depth = 0): void {
   if (depth > 8 || v === null || typeof v !== 'object') return;
   if (isTensor(v)) {
     out.add(v);
     return;
   }
-  if (Array.isArray(v)) {
+  if (typeof (v as Partial<Carrier>)[carriedTensors] === 'function') {
+    for (const x of (v as Carrier)[carriedTensors]()) collectEscaping(x, out, isTensor, depth + 1);
+  } else if (Array.isArray(v)) {
     for (const x of v) collectEscaping(x, out, isTensor, depth + 1);
   } else if (v instanceof Map) {
     for (const x of v.values()) collectEscaping(x, out, isTensor, depth + 1);

@@ -40,6 +40,7 @@ function expectTensor(actual: torch.Tensor, e: Enc, what: string): void {
 // A forward's tensors in order (tuples and nested arrays flattened, nulls skipped), as the fixture.
 function flat(y: unknown): torch.Tensor[] {
   if (y instanceof torch.Tensor) return [y];
+  if (y instanceof torch.nn.utils.rnn.PackedSequence) return flat([y.data, y.batchSizes, y.sortedIndices, y.unsortedIndices]);
   return Array.isArray(y) ? y.filter((v) => v !== null).flatMap(flat) : [];
 }
 
@@ -141,7 +142,7 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
     for (const layer of layers) {
       for (const input of [x, xb]) {
         const before = torch.memory().tensors;
-        const out = layer.call(input) as [torch.Tensor, torch.Tensor | [torch.Tensor, torch.Tensor]];
+        const out = (layer as torch.nn.Module).call(input) as [torch.Tensor, torch.Tensor | [torch.Tensor, torch.Tensor]];
         const results = [out[0], ...(Array.isArray(out[1]) ? out[1] : [out[1]])];
         expect([layer.constructor.name, input.dim(), torch.memory().tensors]).toEqual([layer.constructor.name, input.dim(), before + results.length]);
         for (const r of results) r.dispose();
@@ -150,6 +151,62 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
     }
     x.dispose();
     xb.dispose();
+  });
+
+  it('packed sequences: gradients skip the padding, scopes keep what a PackedSequence carries, bad calls', () => {
+    const R = nn.utils.rnn;
+    torch.scope(() => {
+      const x = torch.randn(5, 3, 2).requiresGrad_();
+      const lstm = new nn.LSTM(2, 4);
+      const packed = R.packPaddedSequence(x, [2, 5, 3], { enforceSorted: false });
+      expect(packed.batchSizes.toArray()).toEqual([3, 3, 2, 1, 1]);
+      expect(packed.sortedIndices!.toArray()).toEqual([1, 2, 0]);
+      expect(packed.unsortedIndices!.toArray()).toEqual([2, 0, 1]);
+      const [out, [h]] = lstm.call(packed);
+      const [padded, lengths] = R.padPackedSequence(out);
+      expect(lengths.toArray()).toEqual([2, 5, 3]);
+      expect(padded.shape).toEqual([5, 3, 4]);
+      // h_n is each sequence's own last step, in the caller's order.
+      expect(h.index(0).index(0).allclose(padded.index(1).index(0))).toBe(true);
+      expect(h.index(0).index(2).allclose(padded.index(2).index(2))).toBe(true);
+      expect(padded.index(2).index(0).abs().sum().item()).toBe(0); // past sequence 0's length
+      padded.sum().backward();
+      const g = x.grad!;
+      expect(g.slice(0, 2, 5).select(1, 0).abs().sum().item()).toBe(0); // padding gets no gradient
+      expect(g.slice(0, 0, 2).select(1, 0).abs().sum().item()).toBeGreaterThan(0);
+
+      // A PackedSequence returned from a scope keeps its tensors; dispose() frees them.
+      const kept = torch.scope(() => R.packSequence([torch.ones(3, 2), torch.ones(1, 2)]));
+      expect(kept.data.isDisposed).toBe(false);
+      expect(kept.batchSizes.toArray()).toEqual([2, 1, 1]);
+      const cast = kept.to('float64');
+      expect([cast.data.dtype, cast.batchSizes.dtype]).toEqual(['float64', 'int64']);
+      kept.dispose();
+      expect(kept.data.isDisposed).toBe(true);
+      expect(cast.batchSizes.toArray()).toEqual([2, 1, 1]); // its own handles
+      expect(R.unpackSequence(cast).map((t) => t.shape)).toEqual([[3, 2], [1, 2]]);
+      expect(R.unpadSequence(torch.zeros(4, 2, 3), [4, 1]).map((t) => t.shape)).toEqual([[4, 3], [1, 3]]);
+
+      expect(() => R.packPaddedSequence(x, [2, 5, 3])).toThrow(/`lengths` array must be sorted in decreasing order when `enforceSorted` is true/);
+      expect(() => R.packPaddedSequence(x, [5, 3, 0])).toThrow(/Length of all samples has to be greater than 0/);
+      expect(() => R.packPaddedSequence(x, [5, 3])).toThrow(/Expected `len\(lengths\)` to be equal to batch_size, but got 2 \(batch_size=3\)/);
+      expect(() => R.packPaddedSequence(x, [6, 3, 1])).toThrow(/a length of 6 is longer than the 5 steps/);
+      expect(() => R.padPackedSequence(packed, { totalLength: 3 })).toThrow(/Expected total_length to be at least the length of the longest sequence in input, but got total_length=3 and max sequence length being 5/);
+      expect(() => R.padSequence([])).toThrow(/received an empty list of sequences/);
+      expect(() => lstm.call(R.packSequence([torch.ones(2, 3)]))).toThrow(/input.size\(-1\) must be equal to input_size. Expected 2, got 3/);
+      expect(() => lstm.call(packed, [torch.zeros(1, 2, 4), torch.zeros(1, 3, 4)])).toThrow(/Expected hidden\[0\] size \(1, 3, 4\), got \[1, 2, 4\]/);
+      expect(() => new R.PackedSequence(torch.ones(2, 2), torch.ones(2))).toThrow(/batchSizes must be a 1-D int64 CPU tensor/);
+
+      // Parameters as one vector and back.
+      const lin = new nn.Linear(3, 2);
+      const vec = nn.utils.parametersToVector(lin.parameters());
+      expect(vec.shape).toEqual([8]);
+      nn.utils.vectorToParameters(vec.mul(0).add(1), lin.parameters());
+      expect(lin.weight.sum().item()).toBe(6);
+      expect(() => nn.utils.vectorToParameters(torch.ones(7), lin.parameters())).toThrow(/expected a vector of 8 elements, got shape \[7\]/);
+      lstm.dispose();
+      lin.dispose();
+    });
   });
 
   it('scaledDotProductAttention and rmsNorm: bad calls, gradients, nothing left behind', () => {

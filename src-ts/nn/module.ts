@@ -13,7 +13,7 @@
  */
 import { binding } from '../binding';
 import { TorchError, TypeError as TorchTypeError } from '../errors';
-import { keep, pin, release } from '../memory';
+import { carriedTensors, keep, pin, release } from '../memory';
 import { Tensor } from '../tensor';
 import { noGrad, zeroGrads } from '../autograd';
 import { Parameter } from './parameter';
@@ -43,10 +43,12 @@ export function pyFloat(x: number): string {
   return String(x);
 }
 
-// The tensors an output carries (a tensor, or arrays / plain objects of them).
+// The tensors an output carries (a tensor, or arrays / plain objects / carriers of them).
 function tensorsIn(v: unknown, depth = 0): Tensor[] {
   if (v instanceof Tensor) return [v];
   if (depth > 4 || v === null || typeof v !== 'object') return [];
+  const carrier = (v as { [carriedTensors]?: () => Iterable<unknown> })[carriedTensors];
+  if (typeof carrier === 'function') return [...carrier.call(v)].flatMap((x) => tensorsIn(x, depth + 1));
   if (Array.isArray(v)) return v.flatMap((x) => tensorsIn(x, depth + 1));
   if (Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).flatMap((x) => tensorsIn(x, depth + 1));
   return [];
@@ -73,6 +75,8 @@ interface Meta {
   names: Map<string, string>; // field -> state-dict key, for explicit registrations
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  /** `module.call`, bound to the module. */
+  call?: (...args: unknown[]) => unknown;
 }
 const META = new WeakMap<Module, Meta>();
 let hookId = 0;
@@ -93,16 +97,25 @@ export abstract class Module {
   /** The computation. Subclasses implement it; call it through `call()` to run hooks. */
   abstract forward(...args: unknown[]): unknown;
 
-  /** Runs forward pre-hooks, `forward`, then forward hooks (Python's `module(x)`). */
-  call(...args: unknown[]): ReturnType<this['forward']> {
+  /**
+   * Runs forward pre-hooks, `forward`, then forward hooks (Python's `module(x)`). Typed as this
+   * module's `forward`, overloads included (`lstm.call(packed)` gives a PackedSequence back).
+   */
+  get call(): this['forward'] {
+    const m = meta(this);
+    // One bound function per module, made on first use.
+    return (m.call ??= (...args: unknown[]) => this.runHooked(args)) as this['forward'];
+  }
+
+  private runHooked(args: unknown[]): unknown {
     const m = META.get(this);
-    if (m === undefined || (m.preHooks.size === 0 && m.hooks.size === 0)) return this.forward(...args) as ReturnType<this['forward']>;
+    if (m === undefined || (m.preHooks.size === 0 && m.hooks.size === 0)) return this.forward(...args);
     for (const h of m.preHooks.values()) {
       const r = h(this, args);
       if (r !== undefined) args = r;
     }
     let out = this.forward(...args);
-    if (m.hooks.size === 0) return out as ReturnType<this['forward']>;
+    if (m.hooks.size === 0) return out;
     for (const h of m.hooks.values()) {
       const r = h(this, args, out);
       if (r !== undefined) out = r;
@@ -111,7 +124,7 @@ export abstract class Module {
     // containers free their intermediate outputs (Sequential, the transformer stacks), so a hooked
     // output is kept past them, into the caller's scope (or the GC's care outside any scope).
     for (const t of tensorsIn(out)) keep(t);
-    return out as ReturnType<this['forward']>;
+    return out;
   }
 
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {

@@ -3,8 +3,9 @@
  * LibTorch's fused aten::rnn_tanh / rnn_relu / lstm / gru. Parameters are PyTorch's, under its
  * names (`weight_ih_l0`, `bias_hh_l1_reverse`, `weight_hr_l0`; the JS fields are the camelCase
  * forms, `weightIhL0`), drawn in the same order from U(-1/sqrt(hidden), 1/sqrt(hidden)).
- * Inputs are (L, N, H_in), (N, L, H_in) with batchFirst, or unbatched (L, H_in). Packed
- * sequences are not supported: pad the batch (and mask the loss) instead.
+ * Inputs are (L, N, H_in), (N, L, H_in) with batchFirst, unbatched (L, H_in), or a
+ * PackedSequence (nn.utils.rnn): then the output is packed the same way and the final state is
+ * each sequence's own last step, in the caller's batch order.
  */
 import { TypeError as TorchTypeError, ValueError } from '../../errors';
 import * as ops from '../../generated/ops';
@@ -13,6 +14,7 @@ import { emptyParameter, type Parameter } from '../parameter';
 import * as init from '../init';
 import { scope } from '../../memory';
 import type { Tensor } from '../../tensor';
+import { PackedSequence } from '../utils/rnn';
 import type { FactoryOptions } from './linear';
 
 export interface RNNOptions extends FactoryOptions {
@@ -124,6 +126,32 @@ export abstract class RNNBase extends Module {
     return [this.numLayers * (this.bidirectional ? 2 : 1), batch, size];
   }
 
+  /** A packed input's checks; returns the state shape for `size` (the batch is the longest step's). */
+  protected packedShape(input: PackedSequence, size: number): number[] {
+    const x = input.data;
+    if (x.dim() !== 2) throw new ValueError(`${this.constructor.name}: a PackedSequence's data must be 2-D, got ${x.dim()}-D`);
+    if (x.size(-1) !== this.inputSize) throw new ValueError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.size(-1)}`);
+    const maxBatch = Number(input.batchSizes.index(0).item());
+    return [this.numLayers * (this.bidirectional ? 2 : 1), maxBatch, size];
+  }
+
+  /** A given state for a packed batch, in the packed (sorted) order; or zeros. */
+  protected packedHidden(h: Tensor | null, shape: number[], input: PackedSequence, what: string): Tensor {
+    const x = input.data;
+    if (h === null) return ops.zeros(shape, { dtype: x.dtype, device: x.device });
+    const hb = this.checkHidden(h, shape, true, what);
+    return input.sortedIndices === null ? hb : hb.indexSelect(1, input.sortedIndices);
+  }
+
+  /** The packed output, and a final state back in the caller's order. */
+  protected packedResult(out: Tensor, input: PackedSequence): PackedSequence {
+    const keep = (t: Tensor | null): Tensor | null => (t === null ? null : t.detach());
+    return new PackedSequence(out, input.batchSizes.detach(), keep(input.sortedIndices), keep(input.unsortedIndices));
+  }
+  protected unsorted(h: Tensor, input: PackedSequence): Tensor {
+    return input.unsortedIndices === null ? h : h.indexSelect(1, input.unsortedIndices);
+  }
+
   protected checkHidden(h: Tensor, expected: number[], batched: boolean, what: string): Tensor {
     if (!batched && h.dim() !== 2) throw new ValueError(`For unbatched 2-D input, ${what} should also be 2-D but got ${h.dim()}-D tensor`);
     if (batched && h.dim() !== 3) throw new ValueError(`For batched 3-D input, ${what} should also be 3-D but got ${h.dim()}-D tensor`);
@@ -156,13 +184,20 @@ export class RNN extends RNNBase {
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
     this.nonlinearity = nl;
   }
-  forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
+    const fn = this.mode === 'RNN_TANH' ? ops.rnnTanh : ops.rnnRelu;
     // The scope frees the zero state and the unbatched views; only [output, h_n] escape.
-    return scope(() => {
+    return scope((): [Tensor | PackedSequence, Tensor] => {
+      if (input instanceof PackedSequence) {
+        const h0 = this.packedHidden(hx, this.packedShape(input, this.hiddenSize), input, 'hidden');
+        const [out, h] = fn(input.data, input.batchSizes, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional);
+        return [this.packedResult(out, input), this.unsorted(h, input)];
+      }
       const [x, batched] = this.prepare(input);
       const shape = this.stateShape(x, this.hiddenSize);
       const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');
-      const fn = this.mode === 'RNN_TANH' ? ops.rnnTanh : ops.rnnRelu;
       const [out, h] = fn(x, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst);
       return batched ? [out, h] : [out.squeeze(this.batchFirst ? 0 : 1), h.squeeze(1)];
     });
@@ -174,9 +209,17 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { projSize?: number } = {}) {
     super('LSTM', inputSize, hiddenSize, options);
   }
-  forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  forward(input: Tensor | PackedSequence, hx: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TorchTypeError('LSTM: hx must be [h_0, c_0]');
-    return scope(() => {
+    return scope((): [Tensor | PackedSequence, [Tensor, Tensor]] => {
+      if (input instanceof PackedSequence) {
+        const h0 = this.packedHidden(hx && hx[0], this.packedShape(input, this.projSize > 0 ? this.projSize : this.hiddenSize), input, 'hidden[0]');
+        const c0 = this.packedHidden(hx && hx[1], this.packedShape(input, this.hiddenSize), input, 'hidden[1]');
+        const [out, h, c] = ops.lstm(input.data, input.batchSizes, [h0, c0], this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional);
+        return [this.packedResult(out, input), [this.unsorted(h, input), this.unsorted(c, input)]];
+      }
       const [x, batched] = this.prepare(input);
       const real = this.projSize > 0 ? this.projSize : this.hiddenSize;
       const hShape = this.stateShape(x, real);
@@ -201,8 +244,15 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('GRU', inputSize, hiddenSize, options);
   }
-  forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    return scope(() => {
+  forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
+    return scope((): [Tensor | PackedSequence, Tensor] => {
+      if (input instanceof PackedSequence) {
+        const h0 = this.packedHidden(hx, this.packedShape(input, this.hiddenSize), input, 'hidden');
+        const [out, h] = ops.gru(input.data, input.batchSizes, h0, this.flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional);
+        return [this.packedResult(out, input), this.unsorted(h, input)];
+      }
       const [x, batched] = this.prepare(input);
       const shape = this.stateShape(x, this.hiddenSize);
       const h0 = hx === null ? ops.zeros(shape, { dtype: x.dtype, device: x.device }) : this.checkHidden(hx, shape, batched, 'hidden');

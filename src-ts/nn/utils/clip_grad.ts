@@ -1,10 +1,10 @@
 /** nn.utils: gradient clipping, as PyTorch's `clip_grad_norm_` and `clip_grad_value_`. */
-import { noGrad } from '../autograd';
-import { TorchError } from '../errors';
-import { tensor } from '../creation';
-import { stack } from '../generated/ops';
-import { scope, keep } from '../memory';
-import { Tensor } from '../tensor';
+import { noGrad } from '../../autograd';
+import { TorchError } from '../../errors';
+import { tensor } from '../../creation';
+import { stack } from '../../generated/ops';
+import { scope, keep } from '../../memory';
+import { Tensor } from '../../tensor';
 
 function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const ps = parameters instanceof Tensor ? [parameters] : [...parameters];
