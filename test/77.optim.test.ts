@@ -107,6 +107,15 @@ describe('optimizers against Python', () => {
     one.step();
     one.step();
     expect(() => one.step()).toThrow(/Tried to step 4 times. The specified number of total steps is 2/);
+    expect(() => new lr.CyclicLR(sgd, 0.01, 0.1, { mode: 'sawtooth' as never })).toThrow(/mode is invalid and scale_fn is None/);
+    expect(() => new lr.CyclicLR(sgd, [0.01, 0.02], 0.1)).toThrow(/expected 1 values for base_lr, got 2/);
+    const adagrad = new optim.Adagrad(lin.parameters(), { lr: 0.1 });
+    expect(() => new lr.CyclicLR(adagrad, 0.01, 0.1)).toThrow(/optimizer must support momentum with `cycle_momentum` option enabled/);
+    const adam = new optim.Adam(lin.parameters(), { lr: 0.1 });
+    new lr.CyclicLR(adam, 0.01, 0.1, { stepSizeUp: 2 }).step();
+    expect((adam.paramGroups[0].betas as number[])[0]).toBeCloseTo(0.85); // Adam's first beta cycles (PyTorch 2's rule)
+    adagrad.dispose();
+    adam.dispose();
     const other = new optim.SGD([new nn.Parameter(torch.ones(1))], { lr: 0.1 });
     expect(() => new lr.SequentialLR(sgd, [new lr.ExponentialLR(other, 0.5)], [])).toThrow(/expects all schedulers to belong to the same optimizer/);
     expect(() => new lr.SequentialLR(sgd, [new lr.ExponentialLR(sgd, 0.5)], [2])).toThrow(/one more than the number of milestone points/);

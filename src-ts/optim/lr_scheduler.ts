@@ -198,6 +198,112 @@ function perGroup(optimizer: Optimizer, name: string, v: number | number[]): num
   return optimizer.paramGroups.map(() => v);
 }
 
+export interface CyclicLROptions {
+  /** Steps in the rising half of a cycle (default 2000). */
+  stepSizeUp?: number;
+  /** Steps in the falling half (default: stepSizeUp). */
+  stepSizeDown?: number | null;
+  mode?: 'triangular' | 'triangular2' | 'exp_range';
+  /** exp_range's decay per step. */
+  gamma?: number;
+  /** A custom amplitude scale (replaces `mode`): x is the cycle number or the step, per `scaleMode`. */
+  scaleFn?: ((x: number) => number) | null;
+  scaleMode?: 'cycle' | 'iterations';
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+  lastEpoch?: number;
+}
+
+/**
+ * Cyclical learning rates (call `step()` after every batch): the rate goes from baseLr up to maxLr
+ * over `stepSizeUp` steps and back over `stepSizeDown`; 'triangular2' halves the amplitude each
+ * cycle, 'exp_range' scales it by gamma^step. Momentum (SGD's `momentum`, Adam's first beta)
+ * cycles the opposite way between maxMomentum and baseMomentum.
+ */
+export class CyclicLR extends LRScheduler {
+  readonly maxLrs: number[];
+  readonly totalSize: number;
+  readonly stepRatio: number;
+  readonly mode: string;
+  readonly gamma: number;
+  readonly scaleMode: 'cycle' | 'iterations';
+  private readonly scale: (x: number) => number;
+  private readonly cycleMomentum: boolean;
+  private readonly useBeta1: boolean;
+  private readonly baseMomentums: number[] = [];
+  private readonly maxMomentums: number[] = [];
+  private readonly cyclicBaseLrs: number[];
+
+  constructor(optimizer: Optimizer, baseLr: number | number[], maxLr: number | number[], options: CyclicLROptions = {}) {
+    const lastEpoch = options.lastEpoch ?? -1;
+    const baseLrs = perGroup(optimizer, 'base_lr', baseLr);
+    if (lastEpoch === -1) optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i]));
+    const up = options.stepSizeUp ?? 2000;
+    const down = options.stepSizeDown ?? up;
+    if (!(up > 0) || !(down >= 0)) throw new ValueError(`step sizes must be positive, got stepSizeUp=${up}, stepSizeDown=${down}`);
+    const mode = options.mode ?? 'triangular';
+    const custom = options.scaleFn ?? null;
+    if (!['triangular', 'triangular2', 'exp_range'].includes(mode) && custom === null) throw new ValueError('mode is invalid and scale_fn is None');
+    const cycle = options.cycleMomentum ?? true;
+    const hasBetas = 'betas' in optimizer.defaults;
+    let baseMs: number[] = [];
+    let maxMs: number[] = [];
+    if (cycle) {
+      if (!('momentum' in optimizer.defaults) && !hasBetas) throw new ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
+      const base = perGroup(optimizer, 'base_momentum', options.baseMomentum ?? 0.8);
+      if (lastEpoch === -1) {
+        optimizer.paramGroups.forEach((g, i) => {
+          if (hasBetas) g.betas = [base[i], ...(g.betas as number[]).slice(1)];
+          else g.momentum = base[i];
+        });
+      }
+      baseMs = optimizer.paramGroups.map((g) => (hasBetas ? (g.betas as number[])[0] : (g.momentum as number)));
+      maxMs = perGroup(optimizer, 'max_momentum', options.maxMomentum ?? 0.9);
+    }
+    super(optimizer, lastEpoch);
+    this.cyclicBaseLrs = baseLrs;
+    this.maxLrs = perGroup(optimizer, 'max_lr', maxLr);
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = mode;
+    this.gamma = options.gamma ?? 1;
+    if (custom !== null) {
+      this.scale = custom;
+      this.scaleMode = options.scaleMode ?? 'cycle';
+    } else if (mode === 'triangular') {
+      this.scale = () => 1;
+      this.scaleMode = 'cycle';
+    } else if (mode === 'triangular2') {
+      this.scale = (x) => 1 / 2 ** (x - 1);
+      this.scaleMode = 'cycle';
+    } else {
+      this.scale = (x) => this.gamma ** x;
+      this.scaleMode = 'iterations';
+    }
+    this.cycleMomentum = cycle;
+    this.useBeta1 = hasBetas;
+    this.baseMomentums = baseMs;
+    this.maxMomentums = maxMs;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
+    const x = 1 + this.lastEpoch / this.totalSize - cycle;
+    const factor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const s = this.scale(this.scaleMode === 'cycle' ? cycle : this.lastEpoch);
+    if (this.cycleMomentum) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const m = this.maxMomentums[i] - (this.maxMomentums[i] - this.baseMomentums[i]) * factor * s;
+        if (this.useBeta1) g.betas = [m, ...(g.betas as number[]).slice(1)];
+        else g.momentum = m;
+      });
+    }
+    return this.cyclicBaseLrs.map((base, i) => base + (this.maxLrs[i] - base) * factor * s);
+  }
+}
+
 /**
  * The 1cycle policy (call `step()` after every batch): the rate rises from maxLr/divFactor to
  * maxLr over `pctStart` of the steps, then anneals to initialLr/finalDivFactor; momentum (SGD's
