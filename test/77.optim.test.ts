@@ -15,10 +15,48 @@ describe('optimizers against Python', () => {
     const state = sd.state as Map<number, Record<string, unknown>>;
     expect(Object.fromEntries([...state].map(([i, s]) => [String(i), Object.keys(s).sort()]))).toEqual(c.stateKeys);
     // Training allocates state once; nothing else stays behind.
-    const stateTensors = [...state.values()].reduce((n, s) => n + Object.keys(s).length, 0);
+    const stateTensors = [...state.values()].flatMap((s) => Object.values(s).flat()).filter((v) => v instanceof torch.Tensor).length;
     expect(torch.memory().tensors - before).toBeLessThanOrEqual(stateTensors);
     opt.dispose();
     model.dispose();
+  });
+
+  it('LBFGS: a state dict continues the run exactly; memory stays bounded by the history; bad calls', () => {
+    torch.manualSeed(4);
+    const make = (): torch.nn.Linear => new nn.Linear(3, 1);
+    const a = make();
+    const b = make();
+    b.loadStateDict(a.stateDict());
+    const x = torch.randn(16, 3);
+    const y = torch.randn(16, 1);
+    const closureFor = (m: torch.nn.Linear, o: torch.optim.Optimizer) => (): torch.Tensor => {
+      o.zeroGrad();
+      const loss = nn.functional.mseLoss(m.call(x), y);
+      loss.backward();
+      return loss;
+    };
+    const oa = new optim.LBFGS(a.parameters(), { historySize: 2, maxIter: 3, lineSearchFn: 'strong_wolfe' });
+    torch.scope(() => oa.step(closureFor(a, oa)));
+    const ob = new optim.LBFGS(b.parameters(), { historySize: 2, maxIter: 3, lineSearchFn: 'strong_wolfe' });
+    b.loadStateDict(a.stateDict());
+    torch.scope(() => ob.loadStateDict(oa.stateDict()));
+    let full = 0;
+    for (let i = 0; i < 8; i++) {
+      if (i === 3) full = torch.memory().tensors; // both histories are full by now
+      const [la, lb] = torch.scope(() => [Number(oa.step(closureFor(a, oa)).item()), Number(ob.step(closureFor(b, ob)).item())]);
+      expect(lb).toBe(la);
+    }
+    expect(b.weight.equal(a.weight)).toBe(true);
+    // State: d, prev_flat_grad and at most historySize (y, s) pairs per optimizer, whatever the step count.
+    expect(torch.memory().tensors).toBe(full);
+    const sd = oa.stateDict();
+    expect((sd.state as Map<number, Record<string, unknown>>).get(0)!.old_dirs).toHaveLength(2);
+    expect(() => oa.step()).toThrow(/LBFGS.step\(\) needs a closure/);
+    expect(() => new optim.LBFGS([{ params: a.parameters() }, { params: b.parameters() }])).toThrow(/LBFGS doesn't support per-parameter options/);
+    expect(() => new optim.LBFGS(a.parameters(), { lineSearchFn: 'backtracking' as never })).toThrow(/only 'strong_wolfe' is supported/);
+    for (const o of [oa, ob]) o.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   it('state dicts restore a run exactly', () => {

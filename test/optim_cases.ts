@@ -16,6 +16,8 @@ export interface Enc {
 export interface OptimCase {
   name: string;
   js: string;
+  /** step(closure) re-evaluates the loss itself (LBFGS). */
+  closure: boolean;
   x: Enc;
   y: Enc;
   steps: Record<string, Enc>[];
@@ -50,9 +52,17 @@ export function replay(c: OptimCase, js = c.js): { model: torch.nn.Sequential; o
     const y = build(c.y);
     c.steps.forEach((expected, step) => {
       torch.scope(() => {
-        opt.zeroGrad();
-        nn.functional.mseLoss(model.call(x) as torch.Tensor, y).backward();
-        opt.step();
+        const evaluate = (): torch.Tensor => {
+          opt.zeroGrad();
+          const loss = nn.functional.mseLoss(model.call(x) as torch.Tensor, y);
+          loss.backward();
+          return loss;
+        };
+        if (c.closure) opt.step(evaluate);
+        else {
+          evaluate();
+          opt.step();
+        }
       });
       const sd = model.stateDict();
       for (const [k, e] of Object.entries(expected)) {

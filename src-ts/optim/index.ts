@@ -14,3 +14,5 @@ export { Rprop } from './rprop';
 export type { RpropOptions } from './rprop';
 export { ASGD } from './asgd';
 export type { ASGDOptions } from './asgd';
+export { LBFGS } from './lbfgs';
+export type { LBFGSOptions } from './lbfgs';
