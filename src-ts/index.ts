@@ -39,6 +39,7 @@ export * as autograd from './autograd_api';
 export * as jit from './jit';
 export * as cuda from './cuda';
 export * as fused from './fused';
+export * as distributions from './distributions';
 export { autocast, isAutocastEnabled } from './autocast';
 export type { AutocastOptions, AutocastDevice } from './autocast';
 export { share, fromShared, releaseShared, sharedCount } from './shared';

@@ -221,6 +221,72 @@ function gen(seed: number): torch.Generator {
   return new torch.Generator().manualSeed(seed);
 }
 
+// torch.distributions, as make_fixtures.py's dist_* cases.
+const D = torch.distributions;
+// JS numbers like 1.0 are integers: float tensors are made as such.
+const f32 = (xs: number[] | number[][]): Tensor => torch.tensor(xs, { dtype: 'float32' });
+const flatAll = (...ts: Tensor[]): Tensor => torch.cat(ts.map((t) => t.detach().double().reshape(-1)));
+Object.assign(build, {
+  dist_normal: () => {
+    torch.manualSeed(0);
+    const loc = f32([0.0, 1.0, -2.0]).requiresGrad_();
+    const scale = f32([1.0, 0.5, 2.0]).requiresGrad_();
+    const d = new D.Normal(loc, scale);
+    const s = d.sample([2]);
+    const r = d.rsample([4]);
+    r.pow(2).sum().backward();
+    return flatAll(s, r, d.logProb(r), d.entropy(), d.cdf(r), d.icdf(f32([0.1, 0.5, 0.9])), d.mean, d.stddev, d.variance, loc.grad!, scale.grad!);
+  },
+  dist_normal_scalar: () => {
+    torch.manualSeed(1);
+    const d = new D.Normal(0.5, 2.0);
+    return flatAll(d.sample([3]), d.rsample(), d.logProb(f32([0.0, 1.5])), d.entropy());
+  },
+  dist_uniform: () => {
+    torch.manualSeed(2);
+    const d = new D.Uniform(f32([0.0, -1.0]), f32([1.0, 3.0]));
+    const r = d.rsample([3]);
+    return flatAll(d.sample([2]), r, d.logProb(f32([0.5, 2.5])), d.cdf(f32([0.25, 2.0])), d.icdf(f32([0.25, 0.75])), d.entropy(), d.mean, d.stddev, d.variance,
+      new D.Uniform(0.0, 1.0, { validateArgs: false }).logProb(f32([-0.5, 0.5])));
+  },
+  dist_exponential: () => {
+    torch.manualSeed(3);
+    const d = new D.Exponential(f32([0.5, 2.0]));
+    const r = d.rsample([3]);
+    return flatAll(d.sample([2]), r, d.logProb(r), d.cdf(r), d.icdf(f32([0.2, 0.8])), d.entropy(), d.mean, d.variance);
+  },
+  dist_bernoulli: () => {
+    torch.manualSeed(4);
+    const p = new D.Bernoulli({ probs: f32([0.1, 0.5, 0.9]) });
+    const q = new D.Bernoulli({ logits: f32([-1.0, 0.0, 2.0]) });
+    const v = f32([1.0, 0.0, 1.0]);
+    return flatAll(p.sample([4]), q.sample([2]), p.logProb(v), q.logProb(v), p.entropy(), q.entropy(), p.logits, q.probs, p.variance, p.mode, p.enumerateSupport());
+  },
+  dist_categorical: () => {
+    torch.manualSeed(5);
+    const p = new D.Categorical({ probs: f32([[0.2, 0.3, 0.5], [0.7, 0.0, 0.3]]) });
+    const q = new D.Categorical({ logits: f32([1.0, -1.0, 0.5, 2.0]) });
+    return flatAll(p.sample([3]), q.sample([5]), q.sample(), p.logProb(torch.tensor([2, 0])), p.logProb(torch.tensor([[1], [2]])), q.logProb(torch.tensor([3, 1, 0])),
+      p.entropy(), q.entropy(), p.logits.clamp({ min: -50 }), q.probs, p.mode, p.enumerateSupport());
+  },
+  dist_independent: () => {
+    torch.manualSeed(6);
+    const d = new D.Independent(new D.Normal(torch.zeros(2, 3), f32([1.0, 2.0, 0.5])), 1);
+    const x = d.sample([2]);
+    return flatAll(x, d.logProb(x), d.entropy(), f32([...d.batchShape, ...d.eventShape]));
+  },
+  dist_kl: () => {
+    const kl = D.klDivergence;
+    const n = kl(new D.Normal(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Normal(f32([0.5, -1.0]), f32([0.5, 1.0])));
+    const b = kl(new D.Bernoulli({ probs: f32([0.2, 0.0, 1.0, 0.5]) }), new D.Bernoulli({ probs: f32([0.4, 0.3, 0.9, 1.0]) }));
+    const c = kl(new D.Categorical({ probs: f32([[0.2, 0.8, 0.0], [0.5, 0.25, 0.25]]) }), new D.Categorical({ probs: f32([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]]) }));
+    const u = kl(new D.Uniform(f32([0.0, 0.0]), f32([1.0, 2.0])), new D.Uniform(f32([-1.0, 0.5]), f32([2.0, 3.0])));
+    const e = kl(new D.Exponential(f32([1.0, 3.0])), new D.Exponential(f32([2.0, 0.5])));
+    const i = kl(new D.Independent(new D.Normal(torch.zeros(2, 2), 1.0), 1), new D.Independent(new D.Normal(torch.ones(2, 2), 2.0), 1));
+    return flatAll(n, b, c, u, e, i);
+  },
+});
+
 // Gradient clipping, as make_fixtures.py's clip_grad_norm_* cases.
 function clipped(normType: number): Tensor {
   torch.manualSeed(0);

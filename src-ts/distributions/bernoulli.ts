@@ -1,0 +1,80 @@
+/** The Bernoulli distribution: 1 with probability `probs` (or sigmoid(`logits`)), else 0. */
+import { ValueError } from '../errors';
+import { arange, bernoulli, binaryCrossEntropyWithLogits } from '../generated/ops';
+import { noGrad } from '../autograd';
+import { scope } from '../memory';
+import type { Tensor } from '../tensor';
+import { argRepr, Distribution, broadcastAll } from './distribution';
+import * as constraints from './constraints';
+import { logitsToProbs, probsToLogits } from './utils';
+
+const NONE = 0; // ATen's reduction codes
+
+export class Bernoulli extends Distribution {
+  readonly probs: Tensor;
+  readonly logits: Tensor;
+  get hasEnumerateSupport(): boolean {
+    return true;
+  }
+  private readonly given: 'probs' | 'logits';
+
+  /** Exactly one of `probs` and `logits`. */
+  constructor(options: { probs?: number | Tensor; logits?: number | Tensor; validateArgs?: boolean }) {
+    const { probs, logits } = options;
+    if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
+    const [[param], scalar] = broadcastAll((probs ?? logits)!);
+    super(scalar ? [] : param.shape, [], options.validateArgs);
+    this.given = probs !== undefined ? 'probs' : 'logits';
+    // Both forms are made now (Python makes the other lazily): they then live as long as the distribution.
+    if (this.given === 'probs') {
+      this.probs = param;
+      this.logits = probsToLogits(param, true);
+    } else {
+      this.logits = param;
+      this.probs = logitsToProbs(param, true);
+    }
+    this.checkArgs();
+  }
+  get argConstraints(): Record<string, constraints.Constraint> {
+    return this.given === 'probs' ? { probs: constraints.unitInterval } : { logits: constraints.real };
+  }
+  get support(): constraints.Constraint {
+    return constraints.boolean;
+  }
+  get mean(): Tensor {
+    return this.probs.alias();
+  }
+  get mode(): Tensor {
+    return scope(() => this.probs.ge(0.5).to(this.probs.dtype).maskedFill(this.probs.eq(0.5), NaN));
+  }
+  get variance(): Tensor {
+    return scope(() => this.probs.mul(this.probs.neg().add(1)));
+  }
+  sample(sampleShape: number[] = []): Tensor {
+    const shape = this.extendedShape(sampleShape);
+    return noGrad(() => scope(() => bernoulli(this.probs.expand(shape))));
+  }
+  logProb(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => {
+      const [logits, v] = broadcastAll(this.logits, value)[0];
+      return binaryCrossEntropyWithLogits(logits, v, null, null, NONE).neg();
+    });
+  }
+  entropy(): Tensor {
+    return binaryCrossEntropyWithLogits(this.logits, this.probs, null, null, NONE);
+  }
+  enumerateSupport(expand = true): Tensor {
+    return scope(() => {
+      const values = arange(2, { dtype: this.probs.dtype, device: this.probs.device }).view([-1, ...this.batchShape.map(() => 1)]);
+      return expand ? values.expand([-1, ...this.batchShape]) : values;
+    });
+  }
+  protected ownedTensors(): Tensor[] {
+    return [this.probs, this.logits];
+  }
+  toString(): string {
+    const t = this.given === 'probs' ? this.probs : this.logits;
+    return `Bernoulli(${this.given}: ${argRepr(t)})`;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Constraints on a distribution's parameters and support (torch.distributions.constraints):
+ * `check(value)` gives a bool tensor, true where the value is allowed; the repr is Python's, as
+ * validation errors print it.
+ */
+import { scope } from '../memory';
+import { Tensor } from '../tensor';
+import { pyFloat } from '../nn/module';
+
+export abstract class Constraint {
+  /** Whether values are integers (discrete support). */
+  readonly isDiscrete: boolean = false;
+  /** How many rightmost dimensions make one event. */
+  readonly eventDim: number = 0;
+  abstract check(value: Tensor): Tensor;
+  abstract toString(): string;
+}
+
+class Real extends Constraint {
+  check(v: Tensor): Tensor {
+    return v.eq(v); // false only for NaN
+  }
+  toString(): string {
+    return 'Real()';
+  }
+}
+
+class Boolean extends Constraint {
+  readonly isDiscrete = true;
+  check(v: Tensor): Tensor {
+    return scope(() => v.eq(0).logicalOr(v.eq(1)));
+  }
+  toString(): string {
+    return 'Boolean()';
+  }
+}
+
+class GreaterThan extends Constraint {
+  constructor(readonly lowerBound: number, readonly inclusive: boolean) {
+    super();
+  }
+  check(v: Tensor): Tensor {
+    return this.inclusive ? v.ge(this.lowerBound) : v.gt(this.lowerBound);
+  }
+  toString(): string {
+    return `${this.inclusive ? 'GreaterThanEq' : 'GreaterThan'}(lower_bound=${pyFloat(this.lowerBound)})`;
+  }
+}
+
+class Interval extends Constraint {
+  constructor(readonly lowerBound: number | Tensor, readonly upperBound: number | Tensor, readonly halfOpen = false) {
+    super();
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      const lo = v.ge(this.lowerBound as number);
+      return lo.logicalAnd(this.halfOpen ? v.lt(this.upperBound as number) : v.le(this.upperBound as number));
+    });
+  }
+  toString(): string {
+    const f = (x: number | Tensor): string => (typeof x === 'number' ? pyFloat(x) : x.toString());
+    return `${this.halfOpen ? 'HalfOpenInterval' : 'Interval'}(lower_bound=${f(this.lowerBound)}, upper_bound=${f(this.upperBound)})`;
+  }
+}
+
+class IntegerInterval extends Constraint {
+  readonly isDiscrete = true;
+  constructor(readonly lowerBound: number, readonly upperBound: number) {
+    super();
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => v.remainder(1).eq(0).logicalAnd(v.ge(this.lowerBound)).logicalAnd(v.le(this.upperBound)));
+  }
+  toString(): string {
+    return `IntegerInterval(lower_bound=${this.lowerBound}, upper_bound=${this.upperBound})`;
+  }
+}
+
+class Simplex extends Constraint {
+  readonly eventDim = 1;
+  check(v: Tensor): Tensor {
+    return scope(() => v.ge(0).all(-1).logicalAnd(v.sum(-1).sub(1).abs().lt(1e-6)));
+  }
+  toString(): string {
+    return 'Simplex()';
+  }
+}
+
+/** A base constraint over `reinterpretedBatchNdims` more rightmost dimensions (all must hold). */
+export class IndependentConstraint extends Constraint {
+  readonly eventDim: number;
+  readonly isDiscrete: boolean;
+  constructor(readonly base: Constraint, readonly reinterpretedBatchNdims: number) {
+    super();
+    this.eventDim = base.eventDim + reinterpretedBatchNdims;
+    this.isDiscrete = base.isDiscrete;
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      let r = this.base.check(v);
+      if (r.dim() < this.reinterpretedBatchNdims) throw new Error(`expected ${this.reinterpretedBatchNdims} dimensions, got ${r.dim()}`);
+      for (let i = 0; i < this.reinterpretedBatchNdims; i++) r = r.all(-1);
+      return r;
+    });
+  }
+  toString(): string {
+    return `IndependentConstraint(${this.base.toString()}, ${this.reinterpretedBatchNdims})`;
+  }
+}
+
+export const real: Constraint = new Real();
+export const realVector: Constraint = new IndependentConstraint(real, 1);
+export const boolean: Constraint = new Boolean();
+export const positive: Constraint = new GreaterThan(0, false);
+export const nonnegative: Constraint = new GreaterThan(0, true);
+export const unitInterval: Constraint = new Interval(0, 1);
+export const simplex: Constraint = new Simplex();
+export const greaterThan = (lowerBound: number): Constraint => new GreaterThan(lowerBound, false);
+export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound);
+export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound, true);
+export const integerInterval = (lowerBound: number, upperBound: number): Constraint => new IntegerInterval(lowerBound, upperBound);
+export const independent = (base: Constraint, reinterpretedBatchNdims: number): Constraint => new IndependentConstraint(base, reinterpretedBatchNdims);

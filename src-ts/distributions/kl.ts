@@ -1,0 +1,91 @@
+/**
+ * KL divergence KL(p || q) between two distributions, by the closed forms PyTorch registers for
+ * each pair (torch.distributions.kl). `registerKl` adds a pair; the most specific registered pair
+ * (by class inheritance) is used, as in Python.
+ */
+import { NotImplementedError } from '../errors';
+import { softplus } from '../nn/functional';
+import { scope } from '../memory';
+import type { Tensor } from '../tensor';
+import { Distribution } from './distribution';
+import { Normal } from './normal';
+import { Uniform } from './uniform';
+import { Exponential } from './exponential';
+import { Bernoulli } from './bernoulli';
+import { Categorical } from './categorical';
+import { Independent } from './independent';
+
+type DistClass = abstract new (...args: never[]) => Distribution;
+type KlFn = (p: never, q: never) => Tensor;
+const registry: [DistClass, DistClass, KlFn][] = [];
+
+/** Registers the KL divergence of a pair of distribution classes (Python's @register_kl). */
+export function registerKl<P extends Distribution, Q extends Distribution>(
+  typeP: abstract new (...args: never[]) => P,
+  typeQ: abstract new (...args: never[]) => Q,
+  fn: (p: P, q: Q) => Tensor,
+): void {
+  registry.unshift([typeP, typeQ, fn as KlFn]);
+}
+
+// How many prototype steps from `obj` up to `cls` (Infinity when not an instance).
+function distance(obj: object, cls: DistClass): number {
+  let d = 0;
+  for (let proto = Object.getPrototypeOf(obj); proto !== null; proto = Object.getPrototypeOf(proto), d++) {
+    if (proto === cls.prototype) return d;
+  }
+  return Infinity;
+}
+
+/** KL(p || q), batched over the distributions' batch shape. */
+export function klDivergence(p: Distribution, q: Distribution): Tensor {
+  let best: KlFn | undefined;
+  let bestScore: [number, number] = [Infinity, Infinity];
+  for (const [a, b, fn] of registry) {
+    const score: [number, number] = [distance(p, a), distance(q, b)];
+    if (score[0] === Infinity || score[1] === Infinity) continue;
+    if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+      best = fn;
+      bestScore = score;
+    }
+  }
+  if (best === undefined) throw new NotImplementedError(`No KL(p || q) is implemented for p type ${p.constructor.name} and q type ${q.constructor.name}`);
+  return scope(() => (best as (p: Distribution, q: Distribution) => Tensor)(p, q));
+}
+
+registerKl(Normal, Normal, (p, q) => {
+  const varRatio = p.scale.div(q.scale).pow(2);
+  const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);
+  return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
+});
+
+registerKl(Uniform, Uniform, (p, q) => {
+  const result = q.high.sub(q.low).div(p.high.sub(p.low)).log();
+  return result.maskedFill(q.low.gt(p.low).logicalOr(q.high.lt(p.high)), Infinity);
+});
+
+registerKl(Exponential, Exponential, (p, q) => {
+  const rateRatio = q.rate.div(p.rate);
+  return rateRatio.log().neg().add(rateRatio).sub(1);
+});
+
+registerKl(Bernoulli, Bernoulli, (p, q) => {
+  let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
+  t1 = t1.maskedFill(q.probs.eq(0), Infinity).maskedFill(p.probs.eq(0), 0);
+  let t2 = p.probs.neg().add(1).mul(softplus(q.logits).sub(softplus(p.logits)));
+  t2 = t2.maskedFill(q.probs.eq(1), Infinity).maskedFill(p.probs.eq(1), 0);
+  return t1.add(t2);
+});
+
+registerKl(Categorical, Categorical, (p, q) => {
+  let t = p.probs.mul(p.logits.sub(q.logits));
+  t = t.maskedFill(q.probs.eq(0).expandAs(t), Infinity).maskedFill(p.probs.eq(0).expandAs(t), 0);
+  return t.sum(-1);
+});
+
+registerKl(Independent, Independent, (p, q) => {
+  if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) throw new NotImplementedError('Independent: KL needs the same reinterpreted batch dimensions on both sides');
+  const r = klDivergence(p.baseDist, q.baseDist);
+  const n = p.reinterpretedBatchNdims;
+  return n === 0 ? r : r.reshape([...r.shape.slice(0, r.dim() - n), -1]).sum(-1);
+});

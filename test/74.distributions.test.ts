@@ -1,0 +1,107 @@
+// torch.distributions: validation with Python's messages, reprs, memory, and a policy gradient that
+// learns. Sampled values, densities, gradients and KL terms against Python: 10.reference dist_*.
+import * as torch from '../src-ts';
+const D = torch.distributions;
+const f32 = (xs: number[] | number[][]): torch.Tensor => torch.tensor(xs, { dtype: 'float32' });
+
+describe('torch.distributions', () => {
+  it('validates arguments and samples with Python\'s messages', () => {
+    torch.scope(() => {
+      expect(() => new D.Normal(f32([0, 1]), f32([1, -1]))).toThrow(
+        'Expected parameter scale (Tensor of shape (2,)) of distribution Normal(loc: torch.Size([2]), scale: torch.Size([2])) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([ 1., -1.])',
+      );
+      expect(() => new D.Normal(0, 1).logProb(f32([NaN]))).toThrow(
+        'Expected value argument (Tensor of shape (1,)) to be within the support (Real()) of the distribution Normal(loc: 0.0, scale: 1.0), but found invalid values:\ntensor([nan])',
+      );
+      expect(() => new D.Bernoulli({ probs: f32([0.5, 0.2]) }).logProb(f32([0.5, 1]))).toThrow(
+        'Expected value argument (Tensor of shape (2,)) to be within the support (Boolean()) of the distribution Bernoulli(probs: torch.Size([2])), but found invalid values:\ntensor([0.5000, 1.0000])',
+      );
+      expect(() => new D.Categorical({ probs: torch.ones(2, 3) }).logProb(torch.tensor([3]))).toThrow(
+        'Expected value argument (Tensor of shape (1,)) to be within the support (IntegerInterval(lower_bound=0, upper_bound=2)) of the distribution Categorical(probs: torch.Size([2, 3])), but found invalid values:\ntensor([3])',
+      );
+      expect(() => new D.Uniform(1, 0)).toThrow('Uniform is not defined when low>= high');
+      expect(() => new D.Bernoulli({})).toThrow('Either `probs` or `logits` must be specified, but not both.');
+      expect(() => new D.Categorical({ logits: torch.tensor(1.5) })).toThrow('`logits` parameter must be at least one-dimensional.');
+      expect(() => new D.Normal(torch.zeros(3), 1).logProb(torch.zeros(2))).toThrow('Value is not broadcastable with batch_shape+event_shape: torch.Size([2]) vs torch.Size([3]).');
+      expect(() => new D.Independent(new D.Normal(torch.zeros(3), 1), 2)).toThrow('Expected reinterpreted_batch_ndims <= len(base_distribution.batch_shape), actual 2 vs 1');
+      expect(() => new D.Normal('a' as never, 1)).toThrow(/Input arguments must all be instances of numbers.Number, torch.Tensor/);
+      expect(() => D.klDivergence(new D.Normal(0, 1), new D.Exponential(1))).toThrow(/No KL\(p \|\| q\) is implemented for p type Normal and q type Exponential/);
+      expect(() => new D.Categorical({ probs: torch.ones(3) }).rsample()).toThrow(torch.NotImplementedError);
+      expect(() => new D.Normal(0, 1).sample([-1])).toThrow(/sampleShape must be an array of non-negative integers/);
+      // Validation can be turned off, per distribution or by default.
+      expect(new D.Normal(0, -1, { validateArgs: false }).scale.item()).toBe(-1);
+      D.Distribution.setDefaultValidateArgs(false);
+      try {
+        expect(new D.Normal(0, -1).logProb(f32([NaN])).isnan().item()).toBe(true);
+      } finally {
+        D.Distribution.setDefaultValidateArgs(true);
+      }
+    });
+  });
+
+  it('prints as Python does', () => {
+    torch.scope(() => {
+      expect(String(new D.Normal(0, 1))).toBe('Normal(loc: 0.0, scale: 1.0)');
+      expect(String(new D.Normal(torch.zeros(3), 1))).toBe('Normal(loc: torch.Size([3]), scale: torch.Size([3]))');
+      expect(String(new D.Categorical({ logits: torch.zeros(2, 3) }))).toBe('Categorical(logits: torch.Size([2, 3]))');
+      expect(String(new D.Independent(new D.Normal(torch.zeros(2, 3), 1), 1))).toBe('Independent(Normal(loc: torch.Size([2, 3]), scale: torch.Size([2, 3])), 1)');
+      expect(String(new D.Bernoulli({ logits: f32([0.3]).reshape([]) }))).toBe('Bernoulli(logits: 0.30000001192092896)');
+      expect(String(D.constraints.interval(0, 1))).toBe('Interval(lower_bound=0.0, upper_bound=1.0)');
+    });
+  });
+
+  it('every method leaves only its result; dispose() frees what the distribution made', () => {
+    const loc = torch.zeros(4, 3);
+    const before = torch.memory().tensors;
+    const dists = [
+      new D.Normal(loc, 2), new D.Uniform(-1, torch.ones(3)), new D.Exponential(torch.ones(3)),
+      new D.Bernoulli({ logits: torch.zeros(3) }), new D.Categorical({ probs: torch.ones(4, 3) }), new D.Independent(new D.Normal(loc, 1), 1),
+    ];
+    const made = torch.memory().tensors;
+    for (const d of dists) {
+      const x = d.sample([2]);
+      const results = [x, d.logProb(x), d.entropy(), d.mean, d.variance];
+      if (d.hasRsample) results.push(d.rsample());
+      expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
+      for (const r of results) r.dispose();
+    }
+    for (const d of dists) d.dispose();
+    expect(torch.memory().tensors).toBe(before + 4); // the four tensor arguments made above
+    loc.dispose();
+  });
+
+  it('a Categorical policy learns a bandit by REINFORCE (logProb gradients)', () => {
+    torch.manualSeed(0);
+    const logits = torch.zeros(4).requiresGrad_();
+    const rewards = f32([0.1, 0.2, 1.0, 0.3]);
+    const opt = new torch.optim.Adam([logits], { lr: 0.1 });
+    for (let step = 0; step < 150; step++) {
+      torch.scope(() => {
+        const policy = new D.Categorical({ logits });
+        const actions = policy.sample([16]);
+        const loss = policy.logProb(actions).mul(rewards.index(actions)).mean().neg();
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+      });
+    }
+    const probs = torch.scope(() => new D.Categorical({ logits }).probs.toArray() as number[]);
+    expect(probs[2]).toBeGreaterThan(0.8);
+    opt.dispose();
+  });
+
+  it('a VAE-style KL term: rsample and klDivergence give gradients to loc and scale', () => {
+    torch.scope(() => {
+      const loc = f32([0.5, -0.5]).requiresGrad_();
+      const logScale = torch.zeros(2).requiresGrad_();
+      const q = new D.Independent(new D.Normal(loc, logScale.exp()), 1);
+      const prior = new D.Independent(new D.Normal(torch.zeros(2), torch.ones(2)), 1);
+      const kl = D.klDivergence(q, prior);
+      expect(kl.shape).toEqual([]);
+      expect(kl.item()).toBeCloseTo(0.25, 6); // 0.5 * sum(loc^2) with unit scales
+      kl.add(q.rsample([8]).pow(2).mean()).backward();
+      expect(loc.grad!.abs().sum().item()).toBeGreaterThan(0);
+      expect(logScale.grad!.abs().sum().item()).toBeGreaterThan(0);
+    });
+  });
+});
