@@ -238,6 +238,47 @@ describe('recurrent, attention and transformer layers: bad calls and copies', ()
     });
   });
 
+  it('unpooling, fractional pooling, sampling grids, Gumbel-softmax: bad calls, gradients, nothing left behind', () => {
+    const F = nn.functional;
+    torch.scope(() => {
+      const x = torch.randn(1, 2, 5, 5);
+      const [values, indices] = F.maxPool2d(x, 2, { returnIndices: true });
+      expect(() => F.maxUnpool2d(values, indices, 2, { outputSize: [7, 7] })).toThrow(/invalid output_size "\[7, 7\]" \(dim 0 must be between 2 and 6\)/);
+      expect(() => F.maxUnpool2d(values, indices, 2, { outputSize: [5] })).toThrow(/output_size should be a sequence containing 2 or 4 elements, but it has a length of '1'/);
+      expect(F.maxUnpool2d(values, indices, 2, { outputSize: [1, 2, 5, 5] }).shape).toEqual([1, 2, 5, 5]);
+      expect(() => new nn.FractionalMaxPool2d(2)).toThrow(/FractionalMaxPool2d requires specifying either an output size, or a pooling ratio/);
+      expect(() => new nn.FractionalMaxPool2d(2, { outputRatio: 1.5 })).toThrow(/output_ratio must be between 0 and 1 \(got 1.5\)/);
+      expect(() => F.fractionalMaxPool2d(x, 2)).toThrow(/fractional_max_pool2d requires specifying either an output_size or an output_ratio/);
+      const theta = torch.tensor([[[1, 0, 0], [0, 1, 0]]], { dtype: 'float32' });
+      expect(() => F.affineGrid(theta, [1, 2, 3])).toThrow(/affine_grid only supports 4D and 5D sizes/);
+      expect(() => F.affineGrid(theta, [1, 2, 3, 3, 3])).toThrow(/Expected a batch of 3D affine matrices of shape Nx3x4 for size \[1, 2, 3, 3, 3\]. Got torch.Size\(\[1, 2, 3\]\)./);
+      expect(() => F.affineGrid(theta.long(), [1, 2, 3, 3])).toThrow(/Expected theta to have floating point type, but got torch.int64/);
+      expect(() => F.affineGrid(theta, [1, 2, 0, 3])).toThrow(/Expected non-zero, positive output size/);
+      expect(() => F.gridSample(x, torch.zeros(1, 2, 2, 2), { mode: 'area' as never })).toThrow(/expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: 'area'/);
+      expect(() => F.gridSample(x, torch.zeros(1, 2, 2, 2), { paddingMode: 'wrap' as never })).toThrow(/expected padding_mode to be 'zeros', 'border', or 'reflection', but got: 'wrap'/);
+      expect(() => F.tripletMarginWithDistanceLoss(torch.zeros(2, 3), torch.zeros(2, 3), torch.zeros(3))).toThrow(/expected to have the same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs/);
+      // The identity grid samples the input back; gradients reach the input and the transform.
+      const img = torch.randn(1, 1, 4, 4).requiresGrad_();
+      const t = theta.clone().requiresGrad_();
+      const out = F.gridSample(img, F.affineGrid(t, [1, 1, 4, 4], { alignCorners: false }), { alignCorners: false });
+      expect(out.allclose(img, { atol: 1e-6 })).toBe(true);
+      out.pow(2).sum().backward();
+      expect([img.grad!.abs().sum().item() > 0, t.grad!.abs().sum().item() > 0]).toEqual([true, true]);
+      // Hard Gumbel-softmax: one-hot values, the soft sample's gradient.
+      const logits = torch.randn(4, 6).requiresGrad_();
+      const y = F.gumbelSoftmax(logits, { hard: true });
+      expect(y.sum(-1).toArray()).toEqual([1, 1, 1, 1]);
+      expect(y.eq(1).sum().item()).toBe(4);
+      y.mul(torch.arange(6)).sum().backward();
+      expect(logits.grad!.abs().sum().item()).toBeGreaterThan(0);
+      // The composed ones free their temporaries.
+      const pooled = F.maxPool1d(x.reshape(2, 5, 5), 2, { returnIndices: true });
+      const before = torch.memory().tensors;
+      const r = [F.gumbelSoftmax(logits), F.maxUnpool1d(...pooled, 2), F.fractionalMaxPool2d(x, 2, { outputSize: 2 }), F.tripletMarginWithDistanceLoss(x, x, x, { swap: true })];
+      expect(torch.memory().tensors - before).toBe(r.length);
+    });
+  });
+
   it('activation, padding, resampling, pooling, norm, dropout and cell layers: bad calls are clear errors', () => {
     const F = nn.functional;
     torch.scope(() => {

@@ -81,12 +81,23 @@ export interface PoolOptions {
 // Python's pooling takes stride=None to mean "the kernel size"; ATen's empty list means the same.
 const strideOf = (s: Size | null | undefined): Size => (s === null || s === undefined ? [] : s);
 
-export function maxPool1d(input: Tensor, kernelSize: Size, o: PoolOptions = {}): Tensor {
-  return ops.maxPool1d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode });
+/** The pooled values; with `{ returnIndices: true }`, `[values, indices]` (what maxUnpool takes). */
+export function maxPool1d(input: Tensor, kernelSize: Size, o?: PoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const a = { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode };
+  return o.returnIndices ? ops.maxPool1dWithIndices(input, kernelSize, a) : ops.maxPool1d(input, kernelSize, a);
 }
-export function maxPool2d(input: Tensor, kernelSize: Size, o: PoolOptions = {}): Tensor {
-  return ops.maxPool2d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode });
+export function maxPool2d(input: Tensor, kernelSize: Size, o?: PoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const a = { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode };
+  return o.returnIndices ? ops.maxPool2dWithIndices(input, kernelSize, a) : ops.maxPool2d(input, kernelSize, a);
 }
+/** Python's max_pool*d_with_indices: [values, indices]. */
+export const maxPool1dWithIndices = (input: Tensor, kernelSize: Size, o: PoolOptions = {}): [Tensor, Tensor] => maxPool1d(input, kernelSize, { ...o, returnIndices: true });
+export const maxPool2dWithIndices = (input: Tensor, kernelSize: Size, o: PoolOptions = {}): [Tensor, Tensor] => maxPool2d(input, kernelSize, { ...o, returnIndices: true });
+export const maxPool3dWithIndices = (input: Tensor, kernelSize: Size, o: PoolOptions = {}): [Tensor, Tensor] => maxPool3d(input, kernelSize, { ...o, returnIndices: true });
 export interface AvgPoolOptions {
   stride?: Size | null;
   padding?: Size;
@@ -106,8 +117,90 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: Size): Tensor {
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Size): Tensor {
   return ops.adaptiveAvgPool2d(input, outputSize);
 }
-export function maxPool3d(input: Tensor, kernelSize: Size, o: PoolOptions = {}): Tensor {
-  return ops.maxPool3d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode });
+export function maxPool3d(input: Tensor, kernelSize: Size, o?: PoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool3d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool3d(input: Tensor, kernelSize: Size, o: PoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const a = { stride: strideOf(o.stride), padding: o.padding, dilation: o.dilation, ceilMode: o.ceilMode };
+  return o.returnIndices ? ops.maxPool3dWithIndices(input, kernelSize, a) : ops.maxPool3d(input, kernelSize, a);
+}
+
+// Python's _unpool_output_size: the size max pooling came from, or the one asked for (checked).
+function unpoolOutputSize(input: Tensor, kernel: number[], stride: number[], padding: number[], outputSize: number[] | null): number[] {
+  const n = kernel.length;
+  const size = input.shape;
+  const def = kernel.map((k, d) => (size[size.length - n + d] - 1) * stride[d] + k - 2 * padding[d]);
+  if (outputSize === null) return def;
+  let out = outputSize;
+  if (out.length === n + 2) out = out.slice(2);
+  if (out.length !== n) throw new ValueError(`output_size should be a sequence containing ${n} or ${n + 2} elements, but it has a length of '${out.length}'`);
+  out.forEach((o, d) => {
+    const [lo, hi] = [def[d] - stride[d], def[d] + stride[d]];
+    if (!(lo < o && o < hi)) throw new ValueError(`invalid output_size "[${outputSize.join(', ')}]" (dim ${d} must be between ${lo} and ${hi})`);
+  });
+  return out;
+}
+
+export interface UnpoolOptions {
+  stride?: Size | null;
+  padding?: Size;
+  /** The size before pooling (for odd sizes pooling rounded down), with or without (N, C). */
+  outputSize?: number[] | null;
+}
+const tupleOf = (x: Size, n: number): number[] => (Array.isArray(x) ? x : Array.from({ length: n }, () => x));
+
+/** Puts each pooled value back where maxPool found it (the `indices` of returnIndices); zeros elsewhere. */
+export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: Size, o: UnpoolOptions = {}): Tensor {
+  const k = tupleOf(kernelSize, 1);
+  const out = unpoolOutputSize(input, k, o.stride == null ? k : tupleOf(o.stride, 1), tupleOf(o.padding ?? 0, 1), o.outputSize ?? null);
+  return scope(() => ops.maxUnpool2d(input.unsqueeze(-1), indices.unsqueeze(-1), [...out, 1]).squeeze(-1));
+}
+export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, o: UnpoolOptions = {}): Tensor {
+  const k = tupleOf(kernelSize, 2);
+  return ops.maxUnpool2d(input, indices, unpoolOutputSize(input, k, o.stride == null ? k : tupleOf(o.stride, 2), tupleOf(o.padding ?? 0, 2), o.outputSize ?? null));
+}
+export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Size, o: UnpoolOptions = {}): Tensor {
+  const k = tupleOf(kernelSize, 3);
+  const stride = o.stride == null ? k : tupleOf(o.stride, 3);
+  const padding = tupleOf(o.padding ?? 0, 3);
+  return ops.maxUnpool3d(input, indices, unpoolOutputSize(input, k, stride, padding, o.outputSize ?? null), stride, padding);
+}
+
+export interface FractionalMaxPoolOptions {
+  /** The output's spatial size, or ... */
+  outputSize?: Size | null;
+  /** ... its ratio to the input's, in (0, 1). */
+  outputRatio?: number | number[] | null;
+  returnIndices?: boolean;
+  /** The pseudo-random window offsets in [0, 1) (N, C, dims); drawn with torch.rand when absent. */
+  randomSamples?: Tensor | null;
+}
+function fractionalMaxPool(input: Tensor, kernelSize: Size, o: FractionalMaxPoolOptions, n: 2 | 3): Tensor | [Tensor, Tensor] {
+  if ((o.outputSize ?? null) === null && (o.outputRatio ?? null) === null) {
+    throw new ValueError(`fractional_max_pool${n}d requires specifying either an output_size or an output_ratio`);
+  }
+  let outputSize = o.outputSize ?? null;
+  if (outputSize === null) {
+    const ratio = tupleOf(o.outputRatio as number | number[], n);
+    const size = input.shape;
+    outputSize = ratio.map((r, d) => Math.trunc(size[size.length - n + d] * r));
+  }
+  return scope(() => {
+    const samples = o.randomSamples ?? ops.rand([input.dim() === n + 1 ? 1 : input.size(0), input.size(-n - 1), n], { dtype: input.dtype, device: input.device });
+    const fn = n === 2 ? ops.fractionalMaxPool2d : ops.fractionalMaxPool3d;
+    const [values, indices] = fn(input, tupleOf(kernelSize, n), tupleOf(outputSize!, n), samples);
+    return o.returnIndices ? ([values, indices] as [Tensor, Tensor]) : values;
+  });
+}
+/** Max pooling over pseudo-randomly sized windows (Graham, 2014): outputSize or outputRatio. */
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Size, o?: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Size, o: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Size, o: FractionalMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return fractionalMaxPool(input, kernelSize, o, 2);
+}
+export function fractionalMaxPool3d(input: Tensor, kernelSize: Size, o?: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
+export function fractionalMaxPool3d(input: Tensor, kernelSize: Size, o: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function fractionalMaxPool3d(input: Tensor, kernelSize: Size, o: FractionalMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return fractionalMaxPool(input, kernelSize, o, 3);
 }
 export function avgPool3d(input: Tensor, kernelSize: Size, o: AvgPoolOptions = {}): Tensor {
   return ops.avgPool3d(input, kernelSize, { stride: strideOf(o.stride), padding: o.padding, ceilMode: o.ceilMode, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride });
@@ -126,6 +219,14 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: Size, o: { returnIn
 export function adaptiveMaxPool2d(input: Tensor, outputSize: Size, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   return valuesOrBoth(ops.adaptiveMaxPool2d(input, outputSize), o.returnIndices);
 }
+export function adaptiveMaxPool3d(input: Tensor, outputSize: Size): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: Size, o: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, outputSize: Size, o: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  return valuesOrBoth(ops.adaptiveMaxPool3d(input, outputSize), o.returnIndices);
+}
+export const adaptiveMaxPool1dWithIndices = (input: Tensor, outputSize: Size): [Tensor, Tensor] => adaptiveMaxPool1d(input, outputSize, { returnIndices: true });
+export const adaptiveMaxPool2dWithIndices = (input: Tensor, outputSize: Size): [Tensor, Tensor] => adaptiveMaxPool2d(input, outputSize, { returnIndices: true });
+export const adaptiveMaxPool3dWithIndices = (input: Tensor, outputSize: Size): [Tensor, Tensor] => adaptiveMaxPool3d(input, outputSize, { returnIndices: true });
 function valuesOrBoth([values, indices]: [Tensor, Tensor], both = false): Tensor | [Tensor, Tensor] {
   if (both) return [values, indices];
   indices.dispose();
@@ -322,6 +423,35 @@ export const logsigmoid = (input: Tensor): Tensor => ops.logSigmoid(input);
 export const softsign = (input: Tensor): Tensor => scope(() => input.div(input.abs().add(1)));
 export const tanhshrink = (input: Tensor): Tensor => scope(() => input.sub(input.tanh()));
 export const softmin = (input: Tensor, dim: number, o: { dtype?: DTypeLike } = {}): Tensor => scope(() => ops.softmax(input.neg(), dim, o.dtype ?? null));
+/** Randomized leaky ReLU: in training, each negative slope is drawn from U(lower, upper); else their mean. */
+export const rrelu = (input: Tensor, lower = 1 / 8, upper = 1 / 3, training = false, inplace = false): Tensor =>
+  inplace ? input.rrelu_(lower, upper, training) : ops.rrelu(input, lower, upper, training);
+// Python's in-place forms (`F.relu_`): the input is changed and returned.
+export const relu_ = (input: Tensor): Tensor => input.relu_();
+export const elu_ = (input: Tensor, alpha = 1.0): Tensor => input.elu_(alpha);
+export const celu_ = (input: Tensor, alpha = 1.0): Tensor => input.celu_(alpha);
+export const selu_ = (input: Tensor): Tensor => input.selu_();
+export const leakyRelu_ = (input: Tensor, negativeSlope = 0.01): Tensor => input.leakyRelu_(negativeSlope);
+export const hardtanh_ = (input: Tensor, minVal = -1.0, maxVal = 1.0): Tensor => input.hardtanh_(minVal, maxVal);
+export const threshold_ = (input: Tensor, threshold: number, value: number): Tensor => input.threshold_(threshold, value);
+export const rrelu_ = (input: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor => input.rrelu_(lower, upper, training);
+
+/**
+ * Samples from the Gumbel-softmax distribution: softmax((logits + Gumbel noise) / tau). With
+ * `hard`, the result is one-hot in the forward pass and has the soft sample's gradient.
+ */
+export function gumbelSoftmax(logits: Tensor, o: { tau?: number; hard?: boolean; dim?: number } = {}): Tensor {
+  const dim = o.dim ?? -1;
+  return scope(() => {
+    const gumbels = ops.emptyLike(logits).exponential_().log().neg();
+    const ySoft = logits.add(gumbels).div(o.tau ?? 1).softmax(dim);
+    if (!o.hard) return ySoft;
+    const index = ySoft.max(dim, true)[1];
+    const yHard = ops.zerosLike(logits).scatter_(dim, index, 1.0);
+    return yHard.sub(ySoft.detach()).add(ySoft);
+  });
+}
+
 export function glu(input: Tensor, dim = -1): Tensor {
   if (input.dim() === 0) throw new TorchError('glu does not support scalars because halving size must be even');
   return ops.glu(input, dim);
@@ -357,6 +487,47 @@ export function fold(input: Tensor, outputSize: Size, kernelSize: Size, o: FoldO
 }
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
+/** Pairwise p-norm distances between the rows of (N, M): the upper triangle, N(N-1)/2 values. */
+export const pdist = (input: Tensor, p = 2): Tensor => ops.pdist(input, p);
+
+/** Splits the channels into `groups` and interleaves them (ShuffleNet). */
+export const channelShuffle = (input: Tensor, groups: number): Tensor => ops.channelShuffle(input, groups);
+export const nativeChannelShuffle = channelShuffle;
+
+/**
+ * The sampling grid of a batch of affine transforms `theta` (N, 2, 3) or (N, 3, 4) over an output
+ * of `size` [N, C, H, W] (or [N, C, D, H, W]), for gridSample: spatial transformer networks.
+ */
+export function affineGrid(theta: Tensor, size: number[], o: { alignCorners?: boolean | null } = {}): Tensor {
+  if (!['float16', 'bfloat16', 'float32', 'float64'].includes(theta.dtype)) throw new ValueError(`Expected theta to have floating point type, but got torch.${theta.dtype}`);
+  const shape = `torch.Size([${theta.shape.join(', ')}])`;
+  if (size.length === 4) {
+    if (theta.dim() !== 3 || theta.size(-2) !== 2 || theta.size(-1) !== 3) throw new ValueError(`Expected a batch of 2D affine matrices of shape Nx2x3 for size [${size.join(', ')}]. Got ${shape}.`);
+  } else if (size.length === 5) {
+    if (theta.dim() !== 3 || theta.size(-2) !== 3 || theta.size(-1) !== 4) throw new ValueError(`Expected a batch of 3D affine matrices of shape Nx3x4 for size [${size.join(', ')}]. Got ${shape}.`);
+  } else {
+    throw new NotImplementedError(`affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size [${size.join(', ')}].`);
+  }
+  if (Math.min(...size) <= 0) throw new ValueError(`Expected non-zero, positive output size. Got [${size.join(', ')}]`);
+  return ops.affineGridGenerator(theta, size, o.alignCorners ?? false);
+}
+
+export interface GridSampleOptions {
+  mode?: 'bilinear' | 'nearest' | 'bicubic';
+  paddingMode?: 'zeros' | 'border' | 'reflection';
+  alignCorners?: boolean | null;
+}
+/** Samples `input` at the (x, y[, z]) locations of `grid` in [-1, 1] (N, H_out, W_out, 2), interpolating. */
+export function gridSample(input: Tensor, grid: Tensor, o: GridSampleOptions = {}): Tensor {
+  const mode = o.mode ?? 'bilinear';
+  const padding = o.paddingMode ?? 'zeros';
+  const modeCode = { bilinear: 0, nearest: 1, bicubic: 2 }[mode];
+  const paddingCode = { zeros: 0, border: 1, reflection: 2 }[padding];
+  if (modeCode === undefined) throw new ValueError(`nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '${String(mode)}'`);
+  if (paddingCode === undefined) throw new ValueError(`nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${String(padding)}'`);
+  return ops.gridSampler(input, grid, modeCode, paddingCode, o.alignCorners ?? false);
+}
+
 export interface InterpolateOptions {
   size?: Size | null;
   scaleFactor?: number | number[] | null;
@@ -431,6 +602,13 @@ export function interpolate(input: Tensor, o: InterpolateOptions = {}): Tensor {
     : binding.call(opId(ref), input._h, outputSize, alignCorners, scales);
   return wrap(h as number);
 }
+/** Python's deprecated `F.upsample`: interpolate with the same options. */
+export const upsample = (input: Tensor, o: InterpolateOptions = {}): Tensor => interpolate(input, o);
+/** Python's deprecated `F.upsample_nearest`. */
+export const upsampleNearest = (input: Tensor, o: { size?: Size | null; scaleFactor?: number | number[] | null } = {}): Tensor => interpolate(input, { ...o, mode: 'nearest' });
+/** Python's deprecated `F.upsample_bilinear`: bilinear with corners aligned. */
+export const upsampleBilinear = (input: Tensor, o: { size?: Size | null; scaleFactor?: number | number[] | null } = {}): Tensor =>
+  interpolate(input, { ...o, mode: 'bilinear', alignCorners: true });
 
 // ---- losses --------------------------------------------------------------------------------
 
@@ -477,6 +655,31 @@ export function klDiv(input: Tensor, target: Tensor, o: { reduction?: Reduction 
 }
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, o: LossOptions & { margin?: number } = {}): Tensor {
   return ops.cosineEmbeddingLoss(input1, input2, target, o.margin ?? 0, reductionCode(o.reduction));
+}
+/**
+ * The triplet loss with any distance (default: pairwise L2): mean/sum/none of
+ * max(margin + d(anchor, positive) - d(anchor, negative), 0); `swap` also uses d(positive, negative).
+ */
+export function tripletMarginWithDistanceLoss(
+  anchor: Tensor, positive: Tensor, negative: Tensor,
+  o: LossOptions & { distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null; margin?: number; swap?: boolean } = {},
+): Tensor {
+  const reduction = o.reduction ?? 'mean';
+  reductionCode(reduction);
+  const margin = o.margin ?? 1.0;
+  if (margin <= 0) throw new ValueError(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${margin} instead`);
+  const [a, p, n] = [anchor.dim(), positive.dim(), negative.dim()];
+  if (!(a === p && p === n)) {
+    throw new TorchError(`The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${a}D, positive ${p}D, and negative ${n}D inputs`);
+  }
+  const dist = o.distanceFunction ?? ((x: Tensor, y: Tensor) => pairwiseDistance(x, y));
+  return scope(() => {
+    const dPos = dist(anchor, positive);
+    let dNeg = dist(anchor, negative);
+    if (o.swap) dNeg = ops.minimum(dNeg, dist(positive, negative));
+    const loss = dPos.sub(dNeg).add(margin).clampMin(0);
+    return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  });
 }
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, o: LossOptions & { margin?: number; p?: number; eps?: number; swap?: boolean } = {}): Tensor {
   return ops.tripletMarginLoss(anchor, positive, negative, o.margin ?? 1.0, o.p ?? 2, o.eps ?? 1e-6, o.swap ?? false, reductionCode(o.reduction));

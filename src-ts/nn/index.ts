@@ -9,20 +9,21 @@ export type { FactoryOptions } from './modules/linear';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './modules/container';
 export {
   ReLU, LeakyReLU, GELU, SiLU, ELU, Tanh, Sigmoid, Softmax, Softmax2d, LogSoftmax, Softplus, Mish, Hardswish,
-  Hardtanh, ReLU6, Hardsigmoid, SELU, CELU, GLU, Threshold, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, Softmin, PReLU,
+  Hardtanh, ReLU6, Hardsigmoid, SELU, CELU, GLU, Threshold, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, Softmin, PReLU, RReLU,
 } from './modules/activation';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout';
 export { Flatten, Unflatten } from './modules/flatten';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './modules/conv';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
-  AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
+  FractionalMaxPool2d, FractionalMaxPool3d,
 } from './modules/pooling';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
 } from './modules/padding';
-export { PixelShuffle, PixelUnshuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, Fold, Unfold } from './modules/vision';
+export { ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, Fold, Unfold } from './modules/vision';
 export type { UpsampleOptions } from './modules/vision';
 export { CosineSimilarity, PairwiseDistance } from './modules/distance';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm } from './modules/normalization';
@@ -35,7 +36,7 @@ export type { MultiheadAttentionOptions, AttentionCallOptions } from './modules/
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './modules/transformer';
 export type { TransformerLayerOptions, TransformerOptions, TransformerMasks, DecoderMasks, Activation } from './modules/transformer';
 export {
-  MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss,
+  MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
   PoissonNLLLoss, GaussianNLLLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss, CTCLoss,
 } from './modules/loss';
 export * as utils from './utils';

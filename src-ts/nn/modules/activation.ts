@@ -81,6 +81,19 @@ export class Softmax extends Module {
     return `dim=${this.dim}`;
   }
 }
+/** Randomized leaky ReLU: negative slopes drawn from U(lower, upper) in training, their mean in eval. */
+export class RReLU extends Module {
+  constructor(readonly lower = 1 / 8, readonly upper = 1 / 3, readonly inplace = false) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.rrelu(input, this.lower, this.upper, this.training, this.inplace);
+  }
+  extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
 /** Softmax over the channels of each spatial location: (C, H, W) or (N, C, H, W). */
 export class Softmax2d extends Module {
   forward(input: Tensor): Tensor {

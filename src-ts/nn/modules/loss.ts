@@ -1,5 +1,6 @@
 /** Loss modules over nn.functional (reduction 'mean' by default, as in PyTorch). */
 import { ValueError } from '../../errors';
+import { PairwiseDistance } from './distance';
 import { Module } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
@@ -140,6 +141,22 @@ export class KLDivLoss extends Module {
 export class CosineEmbeddingLoss extends Loss<F.LossOptions & { margin?: number }> {
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return F.cosineEmbeddingLoss(input1, input2, target, this.options);
+  }
+}
+/**
+ * The triplet loss with any distance function (default: a PairwiseDistance child module, as in
+ * Python, so it shows in the repr).
+ */
+export class TripletMarginWithDistanceLoss extends Module {
+  distanceFunction: ((a: Tensor, b: Tensor) => Tensor) | PairwiseDistance;
+  constructor(readonly options: F.LossOptions & { distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null; margin?: number; swap?: boolean } = {}) {
+    super();
+    this.distanceFunction = options.distanceFunction ?? new PairwiseDistance();
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    const d = this.distanceFunction;
+    const fn = d instanceof Module ? (a: Tensor, b: Tensor): Tensor => d.call(a, b) : d;
+    return F.tripletMarginWithDistanceLoss(anchor, positive, negative, { ...this.options, distanceFunction: fn });
   }
 }
 export class TripletMarginLoss extends Loss<F.LossOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }> {

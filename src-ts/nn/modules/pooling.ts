@@ -1,32 +1,113 @@
 /** Pooling layers. `stride` defaults to the kernel size, as in PyTorch. */
-import { Module, pyFloat, pySize } from '../module';
+import { ValueError } from '../../errors';
+import { Module, pyFloat, pySize, pyTuple } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
 
 type Size = number | number[];
 
-abstract class MaxPoolNd extends Module {
-  constructor(readonly kernelSize: Size, readonly options: F.PoolOptions = {}) {
+/** The pooled values, or `[values, indices]` with `{ returnIndices: true }` (for MaxUnpool). */
+abstract class MaxPoolNd<R extends boolean> extends Module {
+  readonly returnIndices: R;
+  readonly options: F.PoolOptions;
+  constructor(readonly kernelSize: Size, options: F.PoolOptions & { returnIndices?: R } = {}) {
     super();
+    const { returnIndices, ...rest } = options;
+    this.returnIndices = (returnIndices ?? false) as R;
+    this.options = rest;
+  }
+  protected pool(fn: typeof F.maxPool2d, input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return (this.returnIndices ? fn(input, this.kernelSize, { ...this.options, returnIndices: true }) : fn(input, this.kernelSize, this.options)) as never;
   }
   extraRepr(): string {
     const o = this.options;
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(o.stride ?? this.kernelSize)}, padding=${pySize(o.padding ?? 0)}, dilation=${pySize(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? 'True' : 'False'}`;
   }
 }
-export class MaxPool1d extends MaxPoolNd {
-  forward(input: Tensor): Tensor {
-    return F.maxPool1d(input, this.kernelSize, this.options);
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return this.pool(F.maxPool1d as typeof F.maxPool2d, input);
   }
 }
-export class MaxPool2d extends MaxPoolNd {
-  forward(input: Tensor): Tensor {
-    return F.maxPool2d(input, this.kernelSize, this.options);
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return this.pool(F.maxPool2d, input);
   }
 }
-export class MaxPool3d extends MaxPoolNd {
-  forward(input: Tensor): Tensor {
-    return F.maxPool3d(input, this.kernelSize, this.options);
+export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return this.pool(F.maxPool3d as typeof F.maxPool2d, input);
+  }
+}
+
+/** The inverse of MaxPool with `returnIndices`: each value back at its index, zeros elsewhere. */
+abstract class MaxUnpoolNd extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(kernelSize: Size, n: number, o: { stride?: Size | null; padding?: Size } = {}) {
+    super();
+    const t = (x: Size): number[] => (Array.isArray(x) ? x : Array.from({ length: n }, () => x));
+    this.kernelSize = t(kernelSize);
+    this.stride = t(o.stride ?? kernelSize);
+    this.padding = t(o.padding ?? 0);
+  }
+  protected args(outputSize: number[] | null): F.UnpoolOptions {
+    return { stride: this.stride, padding: this.padding, outputSize };
+  }
+  extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: Size, o: { stride?: Size | null; padding?: Size } = {}) {
+    super(kernelSize, 1, o);
+  }
+  forward(input: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
+    return F.maxUnpool1d(input, indices, this.kernelSize, this.args(outputSize));
+  }
+}
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: Size, o: { stride?: Size | null; padding?: Size } = {}) {
+    super(kernelSize, 2, o);
+  }
+  forward(input: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
+    return F.maxUnpool2d(input, indices, this.kernelSize, this.args(outputSize));
+  }
+}
+export class MaxUnpool3d extends MaxUnpoolNd {
+  constructor(kernelSize: Size, o: { stride?: Size | null; padding?: Size } = {}) {
+    super(kernelSize, 3, o);
+  }
+  forward(input: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
+    return F.maxUnpool3d(input, indices, this.kernelSize, this.args(outputSize));
+  }
+}
+
+/** Fractional max pooling: outputSize or outputRatio; `[values, indices]` with returnIndices. */
+abstract class FractionalMaxPoolNd<R extends boolean> extends Module {
+  readonly returnIndices: R;
+  constructor(readonly kernelSize: Size, readonly options: Omit<F.FractionalMaxPoolOptions, 'returnIndices'> & { returnIndices?: R } = {}) {
+    super();
+    this.returnIndices = (options.returnIndices ?? false) as R;
+    const ratio = options.outputRatio ?? null;
+    if ((options.outputSize ?? null) === null && ratio === null) {
+      throw new ValueError(`${this.constructor.name} requires specifying either an output size, or a pooling ratio`);
+    }
+    if ((options.outputSize ?? null) !== null && ratio !== null) throw new ValueError('only one of output_size and output_ratio may be specified');
+    for (const r of ratio === null ? [] : Array.isArray(ratio) ? ratio : [ratio]) {
+      if (!(r > 0 && r < 1)) throw new ValueError(`output_ratio must be between 0 and 1 (got ${pySize(ratio as number | number[])})`);
+    }
+  }
+}
+export class FractionalMaxPool2d<R extends boolean = false> extends FractionalMaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.fractionalMaxPool2d(input, this.kernelSize, { ...this.options, returnIndices: this.returnIndices } as never) as never;
+  }
+}
+export class FractionalMaxPool3d<R extends boolean = false> extends FractionalMaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.fractionalMaxPool3d(input, this.kernelSize, { ...this.options, returnIndices: this.returnIndices } as never) as never;
   }
 }
 
@@ -112,6 +193,11 @@ export class AdaptiveMaxPool1d<R extends boolean = false> extends AdaptiveMaxPoo
 export class AdaptiveMaxPool2d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> {
   forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
     return (this.returnIndices ? F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(input, this.outputSize)) as never;
+  }
+}
+export class AdaptiveMaxPool3d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return (this.returnIndices ? F.adaptiveMaxPool3d(input, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool3d(input, this.outputSize)) as never;
   }
 }
 

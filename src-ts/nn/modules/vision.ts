@@ -6,6 +6,19 @@ import type { Tensor } from '../../tensor';
 
 type Size = number | number[];
 
+/** Splits the channels into `groups` and interleaves them (ShuffleNet). */
+export class ChannelShuffle extends Module {
+  constructor(readonly groups: number) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.channelShuffle(input, this.groups);
+  }
+  extraRepr(): string {
+    return `groups=${this.groups}`;
+  }
+}
+
 /** (N, C * r^2, H, W) -> (N, C, H * r, W * r). */
 export class PixelShuffle extends Module {
   constructor(readonly upscaleFactor: number) {
