@@ -40,6 +40,7 @@ export * as jit from './jit';
 export * as cuda from './cuda';
 export * as fused from './fused';
 export * as distributions from './distributions';
+export * as amp from './amp';
 export { autocast, isAutocastEnabled } from './autocast';
 export type { AutocastOptions, AutocastDevice } from './autocast';
 export { share, fromShared, releaseShared, sharedCount } from './shared';

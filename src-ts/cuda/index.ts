@@ -7,12 +7,23 @@ import { binding, type NativeDeviceProperties } from '../binding';
 import type { DeviceLike } from '../device';
 import { argError } from '../errors';
 import { built, deviceIndex, isAvailable } from './device';
+import { CudaGradScaler } from '../amp/grad_scaler';
+import { autocast, type AutocastOptions } from '../autocast';
 
 export { deviceCount, isAvailable } from './device';
 export { Stream, Event, currentStream, defaultStream, setStream, withStream } from './streams';
 export type { StreamOptions, EventOptions } from './streams';
 export { compileKernel, CudaKernel } from './kernel';
 export type { CompileOptions, LaunchOptions, KernelArgument, TypedScalar, Dim3, KernelParam, ScalarKind } from './kernel';
+
+/**
+ * torch.cuda.amp: CUDA autocast and the CUDA GradScaler (PyTorch's older spelling of
+ * `torch.autocast('cuda', ...)` and `new torch.amp.GradScaler('cuda', ...)`).
+ */
+export const amp = {
+  GradScaler: CudaGradScaler,
+  autocast: <T>(fn: () => T, options: AutocastOptions = {}): T => autocast('cuda', fn, options),
+};
 
 type DeviceArg = DeviceLike | number;
 

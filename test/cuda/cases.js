@@ -158,6 +158,39 @@ function cases(torch, assert) {
     close(y.float(), a.matmul(b), 0.05, 'autocast matmul');
   });
 
+  it('float16 autocast training with the CUDA GradScaler: steps apply, an overflow skips one and backs off', () => {
+    torch.manualSeed(0);
+    const model = new torch.nn.Linear(16, 4).to('cuda');
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+    const scaler = new torch.cuda.amp.GradScaler({ initScale: 2 ** 10, growthInterval: 1000 });
+    assert.equal(scaler.isEnabled(), true);
+    const x = torch.randn(8, 16, { device: 'cuda' });
+    const losses = [];
+    for (let i = 0; i < 5; i++) {
+      torch.scope(() => {
+        opt.zeroGrad();
+        const loss = torch.autocast('cuda', () => model.call(x).pow(2).mean());
+        losses.push(loss.item());
+        scaler.scale(loss).backward();
+        scaler.step(opt);
+        scaler.update();
+      });
+    }
+    assert.ok(losses[4] < losses[0], `loss went down: ${losses}`);
+    assert.equal(scaler.getScale(), 2 ** 10);
+    const w = model.weight.clone();
+    torch.scope(() => {
+      opt.zeroGrad();
+      scaler.scale(torch.autocast('cuda', () => model.call(x).sum()).mul(Infinity)).backward();
+      scaler.step(opt);
+      scaler.update();
+    });
+    assert.ok(model.weight.equal(w), 'the step with inf gradients was skipped');
+    assert.equal(scaler.getScale(), 2 ** 9);
+    opt.dispose();
+    model.dispose();
+  });
+
   it('fused normalizeImages on CUDA matches the composition and the CPU kernel', () => {
     torch.manualSeed(0);
     const imgs = torch.randint(0, 256, [4, 33, 17, 3], { dtype: 'uint8' });
