@@ -32,8 +32,9 @@ export * as npy from './serialization/npy';
 export { save, load, saveAsync, loadAsync } from './serialization/save';
 export type { Saveable, LoadOptions, MapLocation } from './serialization/save';
 import * as data from './utils/data';
-/** torch.utils (torch.utils.data: Dataset, DataLoader, ...). */
-export const utils = { data };
+import * as checkpoint from './utils/checkpoint';
+/** torch.utils: `data` (Dataset, DataLoader, ...) and `checkpoint` (activation checkpointing). */
+export const utils = { data, checkpoint };
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, noGradGuard } from './autograd';
 export * as autograd from './autograd_api';
 export * as jit from './jit';
