@@ -221,6 +221,28 @@ function gen(seed: number): torch.Generator {
   return new torch.Generator().manualSeed(seed);
 }
 
+// nn.init, as make_fixtures.py's init_* cases.
+const I = torch.nn.init;
+const initCase = (shape: number[], fn: (t: Tensor) => void) => (): Tensor => {
+  torch.manualSeed(0);
+  const t = torch.empty(shape);
+  fn(t);
+  return t;
+};
+Object.assign(build, {
+  init_xavier_uniform: initCase([4, 5], (t) => I.xavierUniform_(t)),
+  init_xavier_normal_gain: initCase([4, 5], (t) => I.xavierNormal_(t, 2.0)),
+  init_kaiming_uniform_fan_out: initCase([3, 2, 3], (t) => I.kaimingUniform_(t, { mode: 'fan_out', nonlinearity: 'relu' })),
+  init_kaiming_normal_leaky: initCase([4, 6], (t) => I.kaimingNormal_(t, { a: 0.2 })),
+  init_orthogonal_wide: initCase([3, 5], (t) => I.orthogonal_(t, 1.5)),
+  init_orthogonal_tall: initCase([5, 2, 2], (t) => I.orthogonal_(t)),
+  init_trunc_normal: initCase([4, 6], (t) => I.truncNormal_(t, 0.5, 2.0, -1.0, 3.0)),
+  init_sparse: initCase([6, 4], (t) => I.sparse_(t, 0.5, 0.1)),
+  init_dirac_groups: initCase([4, 2, 3], (t) => I.dirac_(t, 2)),
+  init_dirac_2d: initCase([2, 3, 3, 3], (t) => I.dirac_(t)),
+  init_eye: initCase([3, 4], (t) => I.eye_(t)),
+});
+
 // torch.distributions, as make_fixtures.py's dist_* cases.
 const D = torch.distributions;
 // JS numbers like 1.0 are integers: float tensors are made as such.

@@ -160,6 +160,31 @@ describe('nn.Module', () => {
     for (const m of [list, dict, model]) m.dispose();
   });
 
+  it('nn.init bad calls and what the fills leave behind', () => {
+    const I = nn.init;
+    torch.scope(() => {
+      expect(() => I.eye_(torch.empty(2, 2, 2))).toThrow('Only tensors with 2 dimensions are supported');
+      expect(() => I.dirac_(torch.empty(3, 3))).toThrow('Only tensors with 3, 4, or 5 dimensions are supported');
+      expect(() => I.dirac_(torch.empty(3, 2, 3), 2)).toThrow('dim 0 must be divisible by groups');
+      expect(() => I.sparse_(torch.empty(3), 0.5)).toThrow('Only tensors with 2 dimensions are supported');
+      const w = torch.empty(6, 4);
+      const before = torch.memory().tensors;
+      I.sparse_(w, 0.5);
+      I.truncNormal_(w);
+      I.eye_(w);
+      I.orthogonal_(w);
+      expect(torch.memory().tensors).toBe(before);
+      const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        I.truncNormal_(w, 10, 1, -2, 2);
+        expect(warn).toHaveBeenCalledWith('mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.', 'UserWarning');
+      } finally {
+        warn.mockRestore();
+      }
+      expect(w.max().item()).toBeLessThanOrEqual(2); // still clamped to [a, b]
+    });
+  });
+
   it('parameters outlive scopes; dispose() frees them', () => {
     const before = torch.memory().tensors;
     const net = torch.scope(() => new Net());

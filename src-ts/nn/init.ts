@@ -4,10 +4,12 @@
  * place under noGrad and return the tensor.
  */
 import { noGrad } from '../autograd';
+import { scope } from '../memory';
 import { ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import type { Generator } from '../generator';
-import { linalg } from '../generated/ops';
+import { linalg, randperm } from '../generated/ops';
+import { tensor } from '../creation';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 export type FanMode = 'fan_in' | 'fan_out';
@@ -101,16 +103,105 @@ export function orthogonal_(tensor: Tensor, gain = 1, options: GenOpt = {}): Ten
   if (tensor.numel() === 0) return tensor;
   const rows = shape[0];
   const cols = tensor.numel() / rows;
+  // The scope frees the draws, the QR factors and the views; `tensor` is the caller's.
+  return scope(() =>
+    noGrad(() => {
+      const flat = tensor.newEmpty([rows, cols]).normal_(0, 1, gen(options));
+      const [q0, r] = linalg.qr(rows < cols ? flat.t() : flat);
+      let q = q0.mul(r.diag(0).sign());
+      if (rows < cols) q = q.t();
+      tensor.viewAs(q).copy_(q);
+      tensor.mul_(gain);
+      return tensor;
+    }),
+  );
+}
+
+/**
+ * Fills from a normal distribution N(mean, std²) truncated to [a, b], by inverting the normal CDF
+ * of a uniform draw (Python's `trunc_normal_`, the same draws).
+ */
+export function truncNormal_(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2, options: GenOpt = {}): Tensor {
+  const normCdf = (x: number): number => (1 + erf(x / Math.SQRT2)) / 2;
+  if (mean < a - 2 * std || mean > b + 2 * std) {
+    process.emitWarning('mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.', 'UserWarning');
+  }
+  const l = normCdf((a - mean) / std);
+  const u = normCdf((b - mean) / std);
   return noGrad(() => {
-    const flat = tensor.newEmpty([rows, cols]).normal_(0, 1, gen(options));
-    const f = rows < cols ? flat.t() : flat;
-    const [q0, r] = linalg.qr(f);
-    const d = r.diag(0);
-    let q = q0.mul(d.sign());
-    if (rows < cols) q = q.t();
-    tensor.viewAs(q).copy_(q);
-    tensor.mul_(gain);
-    for (const t of [flat, f, q0, r, d, q]) t.dispose();
+    tensor.uniform_(2 * l - 1, 2 * u - 1, gen(options));
+    tensor.erfinv_();
+    tensor.mul_(std * Math.sqrt(2));
+    tensor.add_(mean);
+    return tensor.clamp_(a, b);
+  });
+}
+
+// Python's math.erf: the C library's erf, which LibTorch's float64 erf calls too.
+function erf(x: number): number {
+  const t = tensor(x, { dtype: 'float64' });
+  try {
+    return noGrad(() => {
+      const e = t.erf();
+      const v = e.item<number>();
+      e.dispose();
+      return v;
+    });
+  } finally {
+    t.dispose();
+  }
+}
+
+/** The identity matrix, in place (2-D only), preserving the identity of the inputs in Linear layers. */
+export function eye_(tensor: Tensor): Tensor {
+  if (tensor.dim() !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
+  return noGrad(() => {
+    tensor.zero_();
+    const diag = tensor.diagonal();
+    diag.fill_(1);
+    diag.dispose();
+    return tensor;
+  });
+}
+
+/**
+ * The Dirac delta, in place (3-, 4- or 5-D convolution weights): each output channel copies its
+ * input channel (per group), preserving the identity of the inputs in convolutions.
+ */
+export function dirac_(tensor: Tensor, groups = 1): Tensor {
+  const dims = tensor.dim();
+  if (dims < 3 || dims > 5) throw new ValueError('Only tensors with 3, 4, or 5 dimensions are supported');
+  const sizes = tensor.shape;
+  if (sizes[0] % groups !== 0) throw new ValueError('dim 0 must be divisible by groups');
+  const perGroup = sizes[0] / groups;
+  const minDim = Math.min(perGroup, sizes[1]);
+  const centre = sizes.slice(2).map((s) => Math.floor(s / 2));
+  return noGrad(() => {
+    tensor.zero_();
+    for (let g = 0; g < groups; g++) {
+      for (let d = 0; d < minDim; d++) tensor.indexPut_([g * perGroup + d, d, ...centre], 1);
+    }
+    return tensor;
+  });
+}
+
+/**
+ * A sparse matrix, in place (2-D): normal N(0, std²) values, then in each column a `sparsity`
+ * fraction of the rows set to zero (Python's `sparse_`, the same draws).
+ */
+export function sparse_(tensor: Tensor, sparsity: number, std = 0.01, options: GenOpt = {}): Tensor {
+  if (tensor.dim() !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
+  const [rows, cols] = tensor.shape;
+  const numZeros = Math.ceil(sparsity * rows);
+  return noGrad(() => {
+    tensor.normal_(0, std, gen(options));
+    for (let c = 0; c < cols; c++) {
+      const perm = options.generator ? randperm(rows, { generator: options.generator }) : randperm(rows);
+      const zeroRows = perm.slice(0, 0, numZeros);
+      tensor.indexPut_([zeroRows, c], 0);
+      zeroRows.dispose();
+      perm.dispose();
+    }
     return tensor;
   });
 }
