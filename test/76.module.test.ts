@@ -185,6 +185,47 @@ describe('nn.Module', () => {
     });
   });
 
+  it('weightNorm trains through g and v; functionalCall swaps and restores; fusion refuses training mode', () => {
+    const U = nn.utils;
+    const lin = U.weightNorm(new nn.Linear(3, 2));
+    expect(Object.keys(lin.stateDict())).toEqual(['bias', 'weight_g', 'weight_v']);
+    expect(() => U.weightNorm(lin)).toThrow("Cannot register two weight_norm hooks on the same parameter weight");
+    expect(() => U.weightNorm(new nn.ReLU())).toThrow(/has no parameter 'weight'/);
+    const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
+    const x = torch.randn(4, 3);
+    const before = torch.memory().tensors;
+    for (let i = 0; i < 3; i++) {
+      torch.scope(() => {
+        opt.zeroGrad();
+        lin.call(x).pow(2).sum().backward();
+        opt.step();
+      });
+    }
+    expect(torch.memory().tensors).toBe(before); // each forward's computed weight replaces the last
+    expect((lin as unknown as { weightG: torch.Tensor }).weightG.grad).not.toBeNull();
+    torch.scope(() => void lin.call(x)); // recomputes the weight from the stepped g and v
+    const w = (lin.weight as torch.Tensor).clone();
+    U.removeWeightNorm(lin);
+    expect(Object.keys(lin.stateDict())).toEqual(['bias', 'weight']);
+    expect(lin.weight).toBeInstanceOf(nn.Parameter);
+    expect(lin.weight.allclose(w)).toBe(true);
+    expect(() => U.removeWeightNorm(lin)).toThrow("weight_norm of 'weight' not found in Linear");
+
+    const seq = new nn.Sequential(new nn.Linear(3, 2));
+    const orig = seq.at(0) as torch.nn.Linear;
+    const w0 = orig.weight;
+    expect(() => U.functionalCall(seq, { '0.weight': torch.zeros(2, 3), '0.nope': torch.zeros(1) }, [x])).toThrow(/'0.nope' is not a parameter or buffer of Sequential/);
+    expect(orig.weight).toBe(w0); // restored after the throw
+    const y = U.functionalCall(seq, { '0.weight': torch.zeros(2, 3) }, [x]) as torch.Tensor;
+    expect(y.equal(orig.bias!.expand(4, 2))).toBe(true);
+    expect(orig.weight).toBe(w0);
+
+    const conv = new nn.Conv2d(1, 2, 3);
+    expect(() => U.fuseConvBnEval(conv, new nn.BatchNorm2d(2))).toThrow('Fusion only for eval!');
+    for (const m of [lin, seq, conv]) m.dispose();
+    opt.dispose();
+  });
+
   it('parameters outlive scopes; dispose() frees them', () => {
     const before = torch.memory().tensors;
     const net = torch.scope(() => new Net());

@@ -1,0 +1,84 @@
+/**
+ * Weight normalization (Salimans & Kingma, 2016), as Python's torch.nn.utils.weight_norm: the
+ * parameter `name` is replaced by a magnitude `name_g` and a direction `name_v`, and a forward
+ * pre-hook recomputes `name = v * (g / ||v||)` before every forward. State-dict keys are
+ * Python's (`weight_g`, `weight_v`), so checkpoints of weight-normed PyTorch models load as they are.
+ */
+import { ValueError } from '../../errors';
+import { normExceptDim } from '../../generated/ops';
+import { noGrad } from '../../autograd';
+import { pin, scope } from '../../memory';
+import type { Tensor } from '../../tensor';
+import { Module, keyOf, type RemovableHandle } from '../module';
+import { Parameter } from '../parameter';
+
+interface Registration {
+  dim: number;
+  handle: RemovableHandle;
+}
+const registry = new WeakMap<Module, Map<string, Registration>>();
+
+const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
+const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+// v * (g / ||v|| over every dimension but `dim`): the computed weight, kept until the next one.
+function computeWeight(m: Module, name: string, dim: number): Tensor {
+  const f = fields(m);
+  const g = f[`${name}G`] as Tensor;
+  const v = f[`${name}V`] as Tensor;
+  return pin(scope(() => v.mul(g.div(normExceptDim(v, 2, dim)))));
+}
+
+function setWeight(m: Module, name: string, w: Tensor): void {
+  const f = fields(m);
+  const old = f[name];
+  f[name] = w;
+  // The previous forward's graph holds what it needs of the old weight; this handle is ours.
+  if (old !== w && old && !(old instanceof Parameter) && typeof (old as Tensor).dispose === 'function') (old as Tensor).dispose();
+}
+
+/**
+ * Applies weight normalization to `module`'s parameter `name` (camelCase field or Python's key).
+ * `dim` is the dimension kept separate (0: one magnitude per output unit; null: one for all).
+ */
+export function weightNorm<M extends Module>(module: M, name = 'weight', dim: number | null = 0): M {
+  const field = camel(name);
+  const regs = registry.get(module) ?? new Map<string, Registration>();
+  if (regs.has(field)) throw new ValueError(`Cannot register two weight_norm hooks on the same parameter ${keyOf(field)}`);
+  const weight = fields(module)[field];
+  if (!(weight instanceof Parameter)) throw new ValueError(`weight_norm: ${module.constructor.name} has no parameter '${keyOf(field)}'`);
+  const d = dim ?? -1;
+  const g = noGrad(() => scope(() => new Parameter(normExceptDim(weight, 2, d))));
+  const v = new Parameter(weight);
+  // Registration order is key order: Python deletes the parameter, then adds _g and _v last.
+  delete fields(module)[field];
+  module.registerParameter(`${field}G`, g);
+  module.registerParameter(`${field}V`, v);
+  weight.dispose();
+  setWeight(module, field, computeWeight(module, field, d));
+  // The hook works on the module it is called for, so a deepCopy's hook updates the copy.
+  const handle = module.registerForwardPreHook((m) => setWeight(m, field, computeWeight(m, field, d)));
+  regs.set(field, { dim: d, handle });
+  registry.set(module, regs);
+  return module;
+}
+
+/** Undoes weightNorm: `name` becomes one parameter again, with the current normalized value. */
+export function removeWeightNorm<M extends Module>(module: M, name = 'weight'): M {
+  const field = camel(name);
+  const reg = registry.get(module)?.get(field);
+  if (reg === undefined) throw new ValueError(`weight_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
+  reg.handle.remove();
+  registry.get(module)!.delete(field);
+  const w = noGrad(() => scope(() => new Parameter(computeWeight(module, field, reg.dim))));
+  const f = fields(module);
+  const old = f[field] as Tensor | undefined;
+  delete f[field];
+  for (const k of [`${field}G`, `${field}V`]) {
+    (f[k] as Tensor).dispose();
+    delete f[k];
+  }
+  old?.dispose();
+  module.registerParameter(field, w);
+  return module;
+}
