@@ -226,6 +226,27 @@ describe('nn.Module', () => {
     opt.dispose();
   });
 
+  it('getSubmodule / getParameter / getBuffer by dotted path; dtype and device shorthands', () => {
+    const net = new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+    net.addModule('head', new nn.Linear(3, 1));
+    expect(net.getSubmodule('1')).toBe(net.at(1));
+    expect(net.getSubmodule('')).toBe(net);
+    expect(net.getParameter('head.weight')).toBe((net.getSubmodule('head') as torch.nn.Linear).weight);
+    expect(net.getBuffer('1.running_mean').shape).toEqual([3]);
+    expect(() => net.getSubmodule('0.nope')).toThrow('Linear has no attribute `nope`');
+    expect(() => net.getSubmodule('0.weight')).toThrow('`weight` is not an nn.Module');
+    expect(() => net.getParameter('1.running_var')).toThrow('`running_var` is not an nn.Parameter');
+    expect(() => net.getBuffer('0.bias')).toThrow('`bias` is not a buffer');
+    expect(net.double().getParameter('0.weight').dtype).toBe('float64');
+    expect(net.getBuffer('1.num_batches_tracked').dtype).toBe('int64'); // integer buffers keep their dtype
+    expect(net.float().getParameter('0.weight').dtype).toBe('float32');
+    expect(net.half().getParameter('head.bias').dtype).toBe('float16');
+    expect(net.bfloat16().getParameter('head.bias').dtype).toBe('bfloat16');
+    expect(net.cpu().getParameter('0.weight').device.type).toBe('cpu');
+    if (!torch.cuda.isAvailable()) expect(() => net.cuda()).toThrow(/CUDA/);
+    net.dispose();
+  });
+
   it('parameters outlive scopes; dispose() frees them', () => {
     const before = torch.memory().tensors;
     const net = torch.scope(() => new Net());

@@ -54,6 +54,12 @@ function tensorsIn(v: unknown, depth = 0): Tensor[] {
   return [];
 }
 
+// 'a.b.weight' -> ['a.b', 'weight'].
+function splitTarget(target: string): [string, string] {
+  const i = target.lastIndexOf('.');
+  return i < 0 ? ['', target] : [target.slice(0, i), target.slice(i + 1)];
+}
+
 export interface RemovableHandle {
   remove(): void;
 }
@@ -334,6 +340,70 @@ export abstract class Module {
    * Moves or casts parameters and buffers in place (`m.to('float64')`, `m.to('cuda')`): the
    * Parameter objects stay the same (optimizers keep working), their data changes.
    */
+  /** Floating-point parameters and buffers to float32 / float64 / float16 / bfloat16 (Python's `m.float()` ...). */
+  float(): this {
+    return this.to('float32');
+  }
+  double(): this {
+    return this.to('float64');
+  }
+  half(): this {
+    return this.to('float16');
+  }
+  bfloat16(): this {
+    return this.to('bfloat16');
+  }
+  /** Parameters and buffers to the CPU / a CUDA device (Python's `m.cpu()`, `m.cuda()`). */
+  cpu(): this {
+    return this.to('cpu');
+  }
+  cuda(device: number | DeviceLike = 'cuda'): this {
+    return this.to(typeof device === 'number' ? `cuda:${device}` : device);
+  }
+
+  /** Python's `add_module`: registerModule under another name. */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  /** The submodule at a dotted path (`'encoder.layers.0'`), with Python's errors. */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    let mod: Module = this;
+    for (const item of target.split('.')) {
+      const child = mod.namedChildren().find(([k]) => k === item);
+      if (child === undefined) {
+        const f = (mod as unknown as Record<string, unknown>)[item];
+        if (f !== undefined && f !== null && !(f instanceof Module)) throw new TorchTypeError(`\`${item}\` is not an nn.Module`);
+        throw new TorchError(`${mod.constructor.name} has no attribute \`${item}\``);
+      }
+      mod = child[1];
+    }
+    return mod;
+  }
+  /** The parameter at a dotted path (`'fc1.weight'`). */
+  getParameter(target: string): Parameter {
+    const [path, name] = splitTarget(target);
+    const mod = this.getSubmodule(path);
+    const hit = mod.namedParameters({ recurse: false }).find(([k]) => k === name);
+    if (hit === undefined) {
+      if (mod.namedBuffers({ recurse: false }).some(([k]) => k === name)) throw new TorchTypeError(`\`${name}\` is not an nn.Parameter`);
+      throw new TorchError(`${mod.constructor.name} has no attribute \`${name}\``);
+    }
+    return hit[1];
+  }
+  /** The buffer at a dotted path (`'bn.running_mean'`). */
+  getBuffer(target: string): Tensor {
+    const [path, name] = splitTarget(target);
+    const mod = this.getSubmodule(path);
+    const hit = mod.namedBuffers({ recurse: false }).find(([k]) => k === name);
+    if (hit === undefined) {
+      if (mod.namedParameters({ recurse: false }).some(([k]) => k === name)) throw new TorchTypeError(`\`${name}\` is not a buffer`);
+      throw new TorchError(`${mod.constructor.name} has no attribute \`${name}\``);
+    }
+    return hit[1];
+  }
+
   to(target: DTypeLike | DeviceLike | { dtype?: DTypeLike; device?: DeviceLike }): this {
     noGrad(() => {
       for (const mod of this.modules()) {
