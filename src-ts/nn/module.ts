@@ -369,7 +369,7 @@ export abstract class Module {
   /** The submodule at a dotted path (`'encoder.layers.0'`), with Python's errors. */
   getSubmodule(target: string): Module {
     if (target === '') return this;
-    let mod: Module = this;
+    let mod: Module = this as Module; // walks down from here
     for (const item of target.split('.')) {
       const child = mod.namedChildren().find(([k]) => k === item);
       if (child === undefined) {
