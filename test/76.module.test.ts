@@ -247,6 +247,40 @@ describe('nn.Module', () => {
     net.dispose();
   });
 
+  it('lazy layers: sized by the first input, same tensors for an optimizer made before, sized by a state dict too', () => {
+    const lin = new nn.LazyLinear(3);
+    expect(String(lin)).toBe('LazyLinear(in_features=0, out_features=3, bias=True)');
+    expect(lin.weight.numel()).toBe(0); // uninitialized until the first forward
+    const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
+    const w = lin.weight;
+    torch.scope(() => {
+      opt.zeroGrad();
+      lin.call(torch.ones(2, 5)).sum().backward();
+      opt.step();
+    });
+    expect(lin).toBeInstanceOf(nn.Linear);
+    expect(lin.constructor).toBe(nn.Linear); // it became the plain layer, as in PyTorch
+    expect(String(lin)).toBe('Linear(in_features=5, out_features=3, bias=True)');
+    expect(lin.weight).toBe(w); // same tensor: the optimizer updated it
+    expect(lin.weight.shape).toEqual([3, 5]);
+    expect(lin.weight.grad!.shape).toEqual([3, 5]);
+
+    const saved = new nn.Linear(4, 3).stateDict();
+    const fresh = new nn.LazyLinear(3);
+    fresh.loadStateDict(saved);
+    expect([fresh.inFeatures, fresh.weight.equal(saved.weight)]).toEqual([4, true]);
+    expect(String(fresh)).toBe('Linear(in_features=4, out_features=3, bias=True)');
+
+    const conv = new nn.LazyConv2d(4, 3, { groups: 2 });
+    expect(() => conv.call(torch.ones(1, 3, 5, 5))).toThrow('in_channels must be divisible by groups');
+    const bn = new nn.LazyBatchNorm1d();
+    expect(String(bn)).toBe('LazyBatchNorm1d(0, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    torch.scope(() => void bn.call(torch.randn(4, 6)));
+    expect(bn.runningMean!.shape).toEqual([6]);
+    for (const m of [lin, fresh, conv, bn]) m.dispose();
+    opt.dispose();
+  });
+
   it('parameters outlive scopes; dispose() frees them', () => {
     const before = torch.memory().tensors;
     const net = torch.scope(() => new Net());

@@ -28,6 +28,10 @@ export type { UpsampleOptions } from './modules/vision';
 export { CosineSimilarity, PairwiseDistance } from './modules/distance';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm } from './modules/normalization';
 export { Embedding, EmbeddingBag } from './modules/sparse';
+export {
+  LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
+  LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+} from './modules/lazy';
 export type { BagMode, EmbeddingBagOptions } from './modules/sparse';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn';
 export type { RNNOptions } from './modules/rnn';
