@@ -1,10 +1,10 @@
 /** The Bernoulli distribution: 1 with probability `probs` (or sigmoid(`logits`)), else 0. */
 import { ValueError } from '../errors';
-import { arange, bernoulli, binaryCrossEntropyWithLogits } from '../generated/ops';
+import { bernoulli, binaryCrossEntropyWithLogits } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { argRepr, Distribution, broadcastAll } from './distribution';
+import { argRepr, enumerateValues, Distribution, broadcastAll } from './distribution';
 import * as constraints from './constraints';
 import { logitsToProbs, probsToLogits } from './utils';
 
@@ -65,11 +65,9 @@ export class Bernoulli extends Distribution {
     return binaryCrossEntropyWithLogits(this.logits, this.probs, null, null, NONE);
   }
   enumerateSupport(expand = true): Tensor {
-    return scope(() => {
-      const values = arange(2, { dtype: this.probs.dtype, device: this.probs.device }).view([-1, ...this.batchShape.map(() => 1)]);
-      return expand ? values.expand([-1, ...this.batchShape]) : values;
-    });
+    return enumerateValues(2, this.probs.dtype, this.probs.device, this.batchShape, expand);
   }
+
   protected ownedTensors(): Tensor[] {
     return [this.probs, this.logits];
   }

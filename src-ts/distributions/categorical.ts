@@ -4,11 +4,11 @@
  * is the batch.
  */
 import { ValueError, TypeError as TorchTypeError } from '../errors';
-import { arange, broadcastTensors, full, multinomial } from '../generated/ops';
+import { broadcastTensors, full, multinomial } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
-import { argRepr, Distribution } from './distribution';
+import { argRepr, enumerateValues, Distribution } from './distribution';
 import * as constraints from './constraints';
 import { finfoMin, logitsToProbs, probsToLogits } from './utils';
 
@@ -74,11 +74,9 @@ export class Categorical extends Distribution {
     return scope(() => this.logits.clamp({ min: finfoMin(this.logits.dtype) }).mul(this.probs).sum(-1).neg());
   }
   enumerateSupport(expand = true): Tensor {
-    return scope(() => {
-      const values = arange(this.numEvents, { dtype: 'int64', device: this.probs.device }).view([-1, ...this.batchShape.map(() => 1)]);
-      return expand ? values.expand([-1, ...this.batchShape]) : values;
-    });
+    return enumerateValues(this.numEvents, 'int64', this.probs.device, this.batchShape, expand);
   }
+
   protected ownedTensors(): Tensor[] {
     return [this.probs, this.logits];
   }

@@ -10,7 +10,9 @@
 import { NotImplementedError, ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { tensor } from '../creation';
-import { broadcastTensors } from '../generated/ops';
+import { arange, broadcastTensors } from '../generated/ops';
+import type { DType } from '../dtype';
+import type { Device } from '../device';
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import type { Constraint } from './constraints';
@@ -178,6 +180,17 @@ export abstract class Distribution {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/**
+ * The values a discrete distribution takes, shaped (n, 1, ..., 1) over its batch, or expanded to
+ * (n, ...batchShape): Python's enumerate_support.
+ */
+export function enumerateValues(n: number, dtype: DType, device: Device, batchShape: number[], expand: boolean): Tensor {
+  return scope(() => {
+    const values = arange(n, { dtype, device }).view([-1, ...batchShape.map(() => 1)]);
+    return expand ? values.expand([-1, ...batchShape]) : values;
+  });
 }
 
 /**
