@@ -297,6 +297,37 @@ Object.assign(build, {
     const x = d.sample([2]);
     return flatAll(x, d.logProb(x), d.entropy(), f32([...d.batchShape, ...d.eventShape]));
   },
+  dist_laplace: () => {
+    torch.manualSeed(7);
+    const d = new D.Laplace(f32([0.0, 1.5]), f32([1.0, 0.5]));
+    const r = d.rsample([3]);
+    return flatAll(d.sample([2]), r, d.logProb(r), d.cdf(r), d.icdf(f32([0.2, 0.7])), d.entropy(), d.mean, d.variance, d.stddev);
+  },
+  dist_poisson: () => {
+    torch.manualSeed(8);
+    const d = new D.Poisson(f32([0.5, 3.0, 10.0]));
+    return flatAll(d.sample([4]), d.logProb(f32([0, 2, 12])), d.mean, d.mode);
+  },
+  dist_log_normal: () => {
+    torch.manualSeed(9);
+    const d = new D.LogNormal(f32([0.0, 0.5]), f32([1.0, 0.25]));
+    const r = d.rsample([3]);
+    return flatAll(d.sample([2]), r, d.logProb(r), d.cdf(r), d.icdf(f32([0.3, 0.6])), d.entropy(), d.mean, d.mode, d.variance);
+  },
+  dist_one_hot: () => {
+    torch.manualSeed(10);
+    const d = new D.OneHotCategorical({ probs: f32([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]]) });
+    const x = d.sample([3]);
+    return flatAll(x, d.logProb(x), d.entropy(), d.mean, d.variance, d.mode, d.enumerateSupport());
+  },
+  dist_kl_more: () => {
+    const kl = D.klDivergence;
+    const la = kl(new D.Laplace(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Laplace(f32([0.5, -1.0]), f32([0.5, 1.0])));
+    const po = kl(new D.Poisson(f32([1.0, 4.0])), new D.Poisson(f32([2.0, 3.0])));
+    const ln = kl(new D.LogNormal(f32([0.0]), f32([1.0])), new D.LogNormal(f32([1.0]), f32([0.5])));
+    const oh = kl(new D.OneHotCategorical({ probs: f32([0.2, 0.8]) }), new D.OneHotCategorical({ probs: f32([0.6, 0.4]) }));
+    return flatAll(la, po, ln, oh);
+  },
   dist_kl: () => {
     const kl = D.klDivergence;
     const n = kl(new D.Normal(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Normal(f32([0.5, -1.0]), f32([0.5, 1.0])));

@@ -47,6 +47,9 @@ describe('torch.distributions', () => {
       expect(String(new D.Independent(new D.Normal(torch.zeros(2, 3), 1), 1))).toBe('Independent(Normal(loc: torch.Size([2, 3]), scale: torch.Size([2, 3])), 1)');
       expect(String(new D.Bernoulli({ logits: f32([0.3]).reshape([]) }))).toBe('Bernoulli(logits: 0.30000001192092896)');
       expect(String(D.constraints.interval(0, 1))).toBe('Interval(lower_bound=0.0, upper_bound=1.0)');
+      expect([String(new D.LogNormal(0, 1)), String(new D.OneHotCategorical({ probs: torch.ones(3) }))]).toEqual(['LogNormal()', 'OneHotCategorical()']);
+      expect([String(new D.Laplace(0, 1)), String(new D.Poisson(torch.ones(2)))]).toEqual(['Laplace(loc: 0.0, scale: 1.0)', 'Poisson(rate: torch.Size([2]))']);
+      expect(() => new D.Poisson(1).logProb(f32([0.5]))).toThrow(/to be within the support \(IntegerGreaterThan\(lower_bound=0\)\)/);
     });
   });
 
@@ -56,11 +59,13 @@ describe('torch.distributions', () => {
     const dists = [
       new D.Normal(loc, 2), new D.Uniform(-1, torch.ones(3)), new D.Exponential(torch.ones(3)),
       new D.Bernoulli({ logits: torch.zeros(3) }), new D.Categorical({ probs: torch.ones(4, 3) }), new D.Independent(new D.Normal(loc, 1), 1),
+      new D.Laplace(loc, 1), new D.LogNormal(loc, 1), new D.OneHotCategorical({ logits: loc }), new D.Poisson(2),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
       const x = d.sample([2]);
-      const results = [x, d.logProb(x), d.entropy(), d.mean, d.variance];
+      const results = [x, d.logProb(x), d.mean, d.variance];
+      if (!(d instanceof D.Poisson)) results.push(d.entropy()); // PyTorch's Poisson has none either
       if (d.hasRsample) results.push(d.rsample());
       expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
       for (const r of results) r.dispose();

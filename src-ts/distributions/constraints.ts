@@ -115,6 +115,15 @@ export const positive: Constraint = new GreaterThan(0, false);
 export const nonnegative: Constraint = new GreaterThan(0, true);
 export const unitInterval: Constraint = new Interval(0, 1);
 export const simplex: Constraint = new Simplex();
+export const nonnegativeInteger: Constraint = new (class extends Constraint {
+  readonly isDiscrete = true;
+  check(v: Tensor): Tensor {
+    return scope(() => v.remainder(1).eq(0).logicalAnd(v.ge(0)));
+  }
+  toString(): string {
+    return 'IntegerGreaterThan(lower_bound=0)';
+  }
+})();
 export const greaterThan = (lowerBound: number): Constraint => new GreaterThan(lowerBound, false);
 export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound);
 export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound, true);

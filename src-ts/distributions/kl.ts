@@ -14,6 +14,10 @@ import { Exponential } from './exponential';
 import { Bernoulli } from './bernoulli';
 import { Categorical } from './categorical';
 import { Independent } from './independent';
+import { Laplace } from './laplace';
+import { LogNormal } from './log_normal';
+import { OneHotCategorical } from './one_hot_categorical';
+import { Poisson } from './poisson';
 
 type DistClass = abstract new (...args: never[]) => Distribution;
 type KlFn = (p: never, q: never) => Tensor;
@@ -89,3 +93,19 @@ registerKl(Independent, Independent, (p, q) => {
   const n = p.reinterpretedBatchNdims;
   return n === 0 ? r : r.reshape([...r.shape.slice(0, r.dim() - n), -1]).sum(-1);
 });
+
+registerKl(Laplace, Laplace, (p, q) => {
+  const scaleRatio = p.scale.div(q.scale);
+  const locAbsDiff = p.loc.sub(q.loc).abs();
+  const t1 = scaleRatio.log().neg();
+  const t2 = locAbsDiff.div(q.scale);
+  const t3 = scaleRatio.mul(locAbsDiff.neg().div(p.scale).exp());
+  return t1.add(t2).add(t3).sub(1);
+});
+
+registerKl(Poisson, Poisson, (p, q) => p.rate.mul(p.rate.log().sub(q.rate.log())).sub(p.rate.sub(q.rate)));
+
+// Both through the same exp: KL is the base Normals' (Python's transformed-transformed rule).
+registerKl(LogNormal, LogNormal, (p, q) => klDivergence(p.baseDist, q.baseDist));
+
+registerKl(OneHotCategorical, OneHotCategorical, (p, q) => klDivergence(p.categorical, q.categorical));

@@ -1,0 +1,73 @@
+/** The Laplace distribution: density exp(-|x - loc| / scale) / (2 scale). */
+import { empty } from '../generated/ops';
+import { scope } from '../memory';
+import type { Tensor } from '../tensor';
+import { Distribution, broadcastAll } from './distribution';
+import * as constraints from './constraints';
+
+// torch.finfo(dtype).eps: the uniform draw avoids -1 exactly (log1p(-1) is -inf).
+const EPS: Record<string, number> = { float32: 1.1920928955078125e-7, float64: 2.220446049250313e-16, float16: 0.0009765625, bfloat16: 0.0078125 };
+
+export class Laplace extends Distribution {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+
+  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
+    const [[l, s], scalar] = broadcastAll(loc, scale);
+    super(scalar ? [] : l.shape, [], options.validateArgs);
+    this.loc = l;
+    this.scale = s;
+    this.checkArgs();
+  }
+  get hasRsample(): boolean {
+    return true;
+  }
+  get argConstraints(): Record<string, constraints.Constraint> {
+    return { loc: constraints.real, scale: constraints.positive };
+  }
+  get support(): constraints.Constraint {
+    return constraints.real;
+  }
+  get mean(): Tensor {
+    return this.loc.alias();
+  }
+  get mode(): Tensor {
+    return this.loc.alias();
+  }
+  get variance(): Tensor {
+    return scope(() => this.scale.pow(2).mul(2));
+  }
+  get stddev(): Tensor {
+    return this.scale.mul(Math.SQRT2);
+  }
+  rsample(sampleShape: number[] = []): Tensor {
+    const shape = this.extendedShape(sampleShape);
+    return scope(() => {
+      const u = empty(shape, { dtype: this.loc.dtype, device: this.loc.device }).uniform_((EPS[this.loc.dtype] ?? EPS.float32) - 1, 1);
+      return this.loc.sub(this.scale.mul(u.sign()).mul(u.abs().neg().log1p()));
+    });
+  }
+  logProb(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => this.scale.mul(2).log().neg().sub(value.sub(this.loc).abs().div(this.scale)));
+  }
+  cdf(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => {
+      const d = value.sub(this.loc);
+      return d.sign().mul(0.5).mul(d.abs().neg().div(this.scale).expm1()).neg().add(0.5);
+    });
+  }
+  icdf(value: Tensor): Tensor {
+    return scope(() => {
+      const term = value.sub(0.5);
+      return this.loc.sub(this.scale.mul(term.sign()).mul(term.abs().mul(-2).log1p()));
+    });
+  }
+  entropy(): Tensor {
+    return scope(() => this.scale.mul(2).log().add(1));
+  }
+  protected ownedTensors(): Tensor[] {
+    return [this.loc, this.scale];
+  }
+}
