@@ -297,6 +297,17 @@ Object.assign(build, {
     const x = d.sample([2]);
     return flatAll(x, d.logProb(x), d.entropy(), f32([...d.batchShape, ...d.eventShape]));
   },
+  dist_mvn: () => {
+    torch.manualSeed(11);
+    const cov = f32([[2.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 0.5]]);
+    const loc = f32([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]);
+    const a = new D.MultivariateNormal(loc, { covarianceMatrix: cov });
+    const b = new D.MultivariateNormal(loc.index(0), { precisionMatrix: torch.linalg.inv(cov) });
+    const c = new D.MultivariateNormal(loc, { scaleTril: torch.linalg.cholesky(cov) });
+    const x = a.rsample([2]);
+    return flatAll(x, a.sample(), a.logProb(x), b.logProb(x), c.logProb(x), a.entropy(), b.entropy(), a.variance, b.scaleTril, c.covarianceMatrix,
+      c.precisionMatrix, D.klDivergence(a, c), D.klDivergence(b, new D.MultivariateNormal(torch.zeros(3), { scaleTril: torch.eye(3).mul(2) })));
+  },
   dist_laplace: () => {
     torch.manualSeed(7);
     const d = new D.Laplace(f32([0.0, 1.5]), f32([1.0, 0.5]));

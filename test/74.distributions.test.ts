@@ -49,6 +49,12 @@ describe('torch.distributions', () => {
       expect(String(D.constraints.interval(0, 1))).toBe('Interval(lower_bound=0.0, upper_bound=1.0)');
       expect([String(new D.LogNormal(0, 1)), String(new D.OneHotCategorical({ probs: torch.ones(3) }))]).toEqual(['LogNormal()', 'OneHotCategorical()']);
       expect([String(new D.Laplace(0, 1)), String(new D.Poisson(torch.ones(2)))]).toEqual(['Laplace(loc: 0.0, scale: 1.0)', 'Poisson(rate: torch.Size([2]))']);
+      expect(String(new D.MultivariateNormal(torch.zeros(2), { covarianceMatrix: torch.eye(2) }))).toBe('MultivariateNormal(loc: torch.Size([2]), covariance_matrix: torch.Size([2, 2]))');
+      expect(() => new D.MultivariateNormal(torch.zeros(2), { covarianceMatrix: f32([[1, 2], [2, 1]]) })).toThrow(
+        'Expected parameter covariance_matrix (Tensor of shape (2, 2)) of distribution MultivariateNormal(loc: torch.Size([2]), covariance_matrix: torch.Size([2, 2])) to satisfy the constraint PositiveDefinite(), but found invalid values:\ntensor([[1., 2.],\n        [2., 1.]])',
+      );
+      expect(() => new D.MultivariateNormal(torch.zeros(2), { covarianceMatrix: torch.eye(2), scaleTril: torch.eye(2) })).toThrow('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.');
+      expect(() => new D.MultivariateNormal(torch.zeros(2), { scaleTril: f32([[1, 1], [0, 1]]) })).toThrow(/to satisfy the constraint LowerCholesky\(\)/);
       expect(() => new D.Poisson(1).logProb(f32([0.5]))).toThrow(/to be within the support \(IntegerGreaterThan\(lower_bound=0\)\)/);
     });
   });
@@ -60,6 +66,7 @@ describe('torch.distributions', () => {
       new D.Normal(loc, 2), new D.Uniform(-1, torch.ones(3)), new D.Exponential(torch.ones(3)),
       new D.Bernoulli({ logits: torch.zeros(3) }), new D.Categorical({ probs: torch.ones(4, 3) }), new D.Independent(new D.Normal(loc, 1), 1),
       new D.Laplace(loc, 1), new D.LogNormal(loc, 1), new D.OneHotCategorical({ logits: loc }), new D.Poisson(2),
+      new D.MultivariateNormal(loc, { covarianceMatrix: torch.eye(3) }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -71,7 +78,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 4); // the four tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 5); // the five tensor arguments made above
     loc.dispose();
   });
 

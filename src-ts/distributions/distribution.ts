@@ -16,7 +16,7 @@ import type { Device } from '../device';
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import type { Constraint } from './constraints';
-import { pyFloat } from '../nn/module';
+import { keyOf, pyFloat } from '../nn/module';
 
 const pyShape = (s: number[]): string => `torch.Size([${s.join(', ')}])`;
 
@@ -73,7 +73,7 @@ export abstract class Distribution {
       const ok = scope(() => c.check(value).all().item<boolean>());
       if (!ok) {
         throw new ValueError(
-          `Expected parameter ${name} (Tensor of shape ${pyTupleShape(value.shape)}) of distribution ${this.toString()} ` +
+          `Expected parameter ${keyOf(name)} (Tensor of shape ${pyTupleShape(value.shape)}) of distribution ${this.toString()} ` +
             `to satisfy the constraint ${c.toString()}, but found invalid values:\n${value.toString()}`,
         );
       }
@@ -174,7 +174,7 @@ export abstract class Distribution {
     const parts = Object.keys(this.argConstraints)
       .map((k) => [k, (this as unknown as Record<string, unknown>)[k]] as const)
       .filter(([, v]) => v instanceof Tensor)
-      .map(([k, v]) => `${k}: ${argRepr(v as Tensor)}`);
+      .map(([k, v]) => `${keyOf(k)}: ${argRepr(v as Tensor)}`);
     return `${this.constructor.name}(${parts.join(', ')})`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {

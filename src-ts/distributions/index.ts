@@ -9,6 +9,7 @@ export { OneHotCategorical } from './one_hot_categorical';
 export { Laplace } from './laplace';
 export { LogNormal } from './log_normal';
 export { Poisson } from './poisson';
+export { MultivariateNormal } from './multivariate_normal';
 export { Independent } from './independent';
 export { klDivergence, registerKl } from './kl';
 export * as kl from './kl';

@@ -3,7 +3,8 @@
  * each pair (torch.distributions.kl). `registerKl` adds a pair; the most specific registered pair
  * (by class inheritance) is used, as in Python.
  */
-import { NotImplementedError } from '../errors';
+import { NotImplementedError, ValueError } from '../errors';
+import { broadcastTensors, linalg } from '../generated/ops';
 import { softplus } from '../nn/functional';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
@@ -18,6 +19,7 @@ import { Laplace } from './laplace';
 import { LogNormal } from './log_normal';
 import { OneHotCategorical } from './one_hot_categorical';
 import { Poisson } from './poisson';
+import { MultivariateNormal, mahalanobis } from './multivariate_normal';
 
 type DistClass = abstract new (...args: never[]) => Distribution;
 type KlFn = (p: never, q: never) => Tensor;
@@ -109,3 +111,14 @@ registerKl(Poisson, Poisson, (p, q) => p.rate.mul(p.rate.log().sub(q.rate.log())
 registerKl(LogNormal, LogNormal, (p, q) => klDivergence(p.baseDist, q.baseDist));
 
 registerKl(OneHotCategorical, OneHotCategorical, (p, q) => klDivergence(p.categorical, q.categorical));
+
+registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
+  if (p.eventShape[0] !== q.eventShape[0]) throw new ValueError('KL-divergence between two Multivariate Normals with different event shapes cannot be computed');
+  const [lp, lq] = [p.unbroadcastedScaleTril, q.unbroadcastedScaleTril];
+  const halfTerm1 = lq.diagonal(0, -2, -1).log().sum(-1).sub(lp.diagonal(0, -2, -1).log().sum(-1));
+  const n = p.eventShape[0];
+  const batch = broadcastTensors([lq.select(-1, 0).select(-1, 0), lp.select(-1, 0).select(-1, 0)])[0].shape;
+  const term2 = linalg.solveTriangular(lq.expand([...batch, n, n]), lp.expand([...batch, n, n]), { upper: false }).pow(2).sum([-2, -1]);
+  const term3 = mahalanobis(lq, q.loc.sub(p.loc));
+  return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
+});
