@@ -220,6 +220,27 @@ describe('nn.Module', () => {
     expect(y.equal(orig.bias!.expand(4, 2))).toBe(true);
     expect(orig.weight).toBe(w0);
 
+    const sn = U.spectralNorm(new nn.Linear(3, 2));
+    expect(Object.keys(sn.stateDict())).toEqual(['bias', 'weight_orig', 'weight_u', 'weight_v']);
+    expect(() => U.spectralNorm(sn)).toThrow('Cannot register two spectral_norm hooks on the same parameter weight');
+    expect(() => U.spectralNorm(new nn.Linear(2, 2), 'weight', { nPowerIterations: 0 })).toThrow('Expected n_power_iterations to be positive, but got n_power_iterations=0');
+    const sopt = new torch.optim.SGD(sn.parameters(), { lr: 0.1 });
+    const snBefore = torch.memory().tensors;
+    for (let i = 0; i < 3; i++) {
+      torch.scope(() => {
+        sopt.zeroGrad();
+        sn.call(x).pow(2).sum().backward();
+        sopt.step();
+      });
+    }
+    expect(torch.memory().tensors).toBe(snBefore);
+    // The largest singular value of the normalized weight is about 1.
+    const sigma = torch.scope(() => torch.linalg.matrixNorm(sn.weight as torch.Tensor, 2).item<number>());
+    expect(Math.abs(sigma - 1)).toBeLessThan(0.1);
+    U.removeSpectralNorm(sn);
+    expect(Object.keys(sn.stateDict())).toEqual(['bias', 'weight']);
+    sn.dispose();
+    sopt.dispose();
     const conv = new nn.Conv2d(1, 2, 3);
     expect(() => U.fuseConvBnEval(conv, new nn.BatchNorm2d(2))).toThrow('Fusion only for eval!');
     for (const m of [lin, seq, conv]) m.dispose();
