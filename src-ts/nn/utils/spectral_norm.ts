@@ -11,6 +11,7 @@ import { pin, scope } from '../../memory';
 import type { Tensor } from '../../tensor';
 import { Module, keyOf, type RemovableHandle } from '../module';
 import { Parameter } from '../parameter';
+import { camel, fields, setComputed } from './reparametrized';
 import { normalize } from '../functional';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../modules/conv';
 
@@ -21,8 +22,6 @@ interface Spec {
   handle: RemovableHandle;
 }
 const registry = new WeakMap<Module, Map<string, Spec>>();
-const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
-const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 // The weight as a matrix with `dim` as its rows.
 function asMatrix(w: Tensor, dim: number): Tensor {
@@ -52,12 +51,6 @@ function computeWeight(m: Module, field: string, s: Omit<Spec, 'handle'>, powerI
   });
 }
 
-function setWeight(m: Module, field: string, w: Tensor): void {
-  const f = fields(m);
-  const old = f[field];
-  f[field] = pin(w);
-  if (old !== w && old && !(old instanceof Parameter) && typeof (old as Tensor).dispose === 'function') (old as Tensor).dispose();
-}
 
 /**
  * Applies spectral normalization to `module`'s parameter `name`. `dim` is the dimension of output
@@ -85,7 +78,7 @@ export function spectralNorm<M extends Module>(module: M, name = 'weight', optio
   fields(module)[field] = pin(weight.detach());
   module.registerBuffer(`${field}U`, u);
   module.registerBuffer(`${field}V`, v);
-  const handle = module.registerForwardPreHook((m) => setWeight(m, field, computeWeight(m, field, spec, m.training)));
+  const handle = module.registerForwardPreHook((m) => setComputed(m, field, computeWeight(m, field, spec, m.training)));
   regs.set(field, { ...spec, handle });
   registry.set(module, regs);
   return module;

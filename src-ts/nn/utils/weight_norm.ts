@@ -7,10 +7,11 @@
 import { ValueError } from '../../errors';
 import { normExceptDim } from '../../generated/ops';
 import { noGrad } from '../../autograd';
-import { pin, scope } from '../../memory';
+import { scope } from '../../memory';
 import type { Tensor } from '../../tensor';
 import { Module, keyOf, type RemovableHandle } from '../module';
 import { Parameter } from '../parameter';
+import { camel, fields, setComputed } from './reparametrized';
 
 interface Registration {
   dim: number;
@@ -18,23 +19,13 @@ interface Registration {
 }
 const registry = new WeakMap<Module, Map<string, Registration>>();
 
-const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
-const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 // v * (g / ||v|| over every dimension but `dim`): the computed weight, kept until the next one.
 function computeWeight(m: Module, name: string, dim: number): Tensor {
   const f = fields(m);
   const g = f[`${name}G`] as Tensor;
   const v = f[`${name}V`] as Tensor;
-  return pin(scope(() => v.mul(g.div(normExceptDim(v, 2, dim)))));
-}
-
-function setWeight(m: Module, name: string, w: Tensor): void {
-  const f = fields(m);
-  const old = f[name];
-  f[name] = w;
-  // The previous forward's graph holds what it needs of the old weight; this handle is ours.
-  if (old !== w && old && !(old instanceof Parameter) && typeof (old as Tensor).dispose === 'function') (old as Tensor).dispose();
+  return scope(() => v.mul(g.div(normExceptDim(v, 2, dim))));
 }
 
 /**
@@ -55,9 +46,9 @@ export function weightNorm<M extends Module>(module: M, name = 'weight', dim: nu
   module.registerParameter(`${field}G`, g);
   module.registerParameter(`${field}V`, v);
   weight.dispose();
-  setWeight(module, field, computeWeight(module, field, d));
+  setComputed(module, field, computeWeight(module, field, d));
   // The hook works on the module it is called for, so a deepCopy's hook updates the copy.
-  const handle = module.registerForwardPreHook((m) => setWeight(m, field, computeWeight(m, field, d)));
+  const handle = module.registerForwardPreHook((m) => setComputed(m, field, computeWeight(m, field, d)));
   regs.set(field, { dim: d, handle });
   registry.set(module, regs);
   return module;
