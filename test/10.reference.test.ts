@@ -221,6 +221,35 @@ function gen(seed: number): torch.Generator {
   return new torch.Generator().manualSeed(seed);
 }
 
+// torch.optim.swa_utils, as make_fixtures.py's swa_* cases.
+Object.assign(build, {
+  swa_average: () => {
+    torch.manualSeed(0);
+    const model = new torch.nn.Linear(3, 2);
+    const { AveragedModel } = torch.optim.swaUtils;
+    const swa = new AveragedModel(model);
+    const ema = new AveragedModel(model, { avgFn: (a, m) => a.mul(0.9).add(m.mul(0.1)) });
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+    const x = torch.randn(4, 3);
+    for (let i = 0; i < 4; i++) {
+      opt.zeroGrad();
+      model.call(x).pow(2).sum().backward();
+      opt.step();
+      swa.updateParameters(model);
+      ema.updateParameters(model);
+    }
+    return torch.cat([...[...swa.parameters(), ...ema.parameters()].map((p) => p.detach().reshape(-1)), swa.nAveraged.float().reshape(1)]);
+  },
+  swa_update_bn: () => {
+    torch.manualSeed(0);
+    const model = new torch.nn.Sequential(new torch.nn.Linear(3, 4), new torch.nn.BatchNorm1d(4, { momentum: 0.3 }));
+    const loader = [0, 1, 2].map(() => [torch.randn(5, 3), 0]);
+    torch.optim.swaUtils.updateBn(loader, model);
+    const bn = model.at(1) as torch.nn.BatchNorm1d;
+    return torch.cat([bn.runningMean!, bn.runningVar!, bn.numBatchesTracked!.float().reshape(1), torch.tensor([bn.momentum!, model.training ? 1 : 0], { dtype: 'float32' })]);
+  },
+});
+
 // nn.init, as make_fixtures.py's init_* cases.
 const I = torch.nn.init;
 const initCase = (shape: number[], fn: (t: Tensor) => void) => (): Tensor => {

@@ -117,7 +117,7 @@ describe('optimizers against Python', () => {
   it.each(fixture.schedulers.map((c) => [c.name, c] as const))('scheduler %s gives Python\'s rates', (_n, c) => {
     const lin = new nn.Linear(1, 1);
     const opt = new Function('optim', 'params', `return ${c.optJs}`)(optim, lin.parameters()) as torch.optim.Optimizer;
-    const s = new Function('lr', 'opt', `return ${c.js}`)(optim.lrScheduler, opt) as { step(m?: number): void };
+    const s = new Function('lr', 'opt', 'optim', `return ${c.js}`)(optim.lrScheduler, opt, optim) as { step(m?: number): void };
     const lrs: number[] = [];
     const momenta: (number | null)[] = [];
     for (let i = 0; i < 12; i++) {
@@ -132,6 +132,28 @@ describe('optimizers against Python', () => {
     momenta.forEach((v, i) => expect([i, v, close(v, c.momenta[i])]).toEqual([i, v, true]));
     opt.dispose();
     lin.dispose();
+  });
+
+  it('swaUtils: AveragedModel keys and forward, SWALR and updateBn bad calls', () => {
+    const { AveragedModel, SWALR, updateBn } = optim.swaUtils;
+    const lin = new nn.Linear(2, 1);
+    const avg = new AveragedModel(lin);
+    expect(Object.keys(avg.stateDict())).toEqual(['n_averaged', 'module.weight', 'module.bias']); // Python's order
+    torch.scope(() => {
+      const x = torch.ones(3, 2);
+      expect(avg.call(x).equal(lin.call(x))).toBe(true); // a copy, before any update
+      avg.updateParameters(lin);
+      expect(avg.nAveraged.item()).toBe(1);
+      expect(() => avg.updateParameters(new nn.Linear(2, 1, { bias: false }))).toThrow(/the model has 1 tensors to average, this one 2/);
+    });
+    const opt = new optim.SGD(lin.parameters(), { lr: 0.1 });
+    expect(() => new SWALR(opt, [0.1, 0.2])).toThrow(/swa_lr must have the same length as optimizer.param_groups/);
+    expect(() => new SWALR(opt, 0.1, { annealEpochs: -1 })).toThrow(/anneal_epochs must be equal or greater than 0, got -1/);
+    expect(() => new SWALR(opt, 0.1, { annealStrategy: 'step' as never })).toThrow(/anneal_strategy must by one of 'cos' or 'linear', instead got step/);
+    updateBn([torch.ones(1, 2)], lin); // no batch norm: nothing to do
+    expect(() => updateBn([['x']], new nn.Sequential(new nn.BatchNorm1d(2)))).toThrow(/each batch must be a Tensor or an array whose first item is one/);
+    for (const m of [lin, avg]) m.dispose();
+    opt.dispose();
   });
 
   it('scheduler bad arguments', () => {

@@ -16,3 +16,4 @@ export { ASGD } from './asgd';
 export type { ASGDOptions } from './asgd';
 export { LBFGS } from './lbfgs';
 export type { LBFGSOptions } from './lbfgs';
+export * as swaUtils from './swa_utils';
