@@ -131,3 +131,15 @@ export function typedArrayFor(d: DType, buf: ArrayBuffer): TypedArray {
       return new Float64Array(buf);
   }
 }
+
+// torch.finfo(dtype) for the floating dtypes: machine epsilon and the lowest finite value.
+const FINFO: Record<string, { eps: number; min: number }> = {
+  float64: { eps: 2.220446049250313e-16, min: -Number.MAX_VALUE },
+  float32: { eps: 1.1920928955078125e-7, min: -3.4028234663852886e38 },
+  float16: { eps: 0.0009765625, min: -65504 },
+  bfloat16: { eps: 0.0078125, min: -3.3895313892515355e38 },
+};
+/** torch.finfo(dtype).eps and .min; float32's for a dtype that is not floating. */
+export function finfo(dtype: string): { eps: number; min: number } {
+  return FINFO[dtype] ?? FINFO.float32;
+}

@@ -10,7 +10,8 @@ import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { argRepr, enumerateValues, Distribution } from './distribution';
 import * as constraints from './constraints';
-import { finfoMin, logitsToProbs, probsToLogits } from './utils';
+import { logitsToProbs, probsToLogits } from './utils';
+import { finfo } from '../dtype';
 
 export class Categorical extends Distribution {
   readonly probs: Tensor;
@@ -71,7 +72,7 @@ export class Categorical extends Distribution {
     });
   }
   entropy(): Tensor {
-    return scope(() => this.logits.clamp({ min: finfoMin(this.logits.dtype) }).mul(this.probs).sum(-1).neg());
+    return scope(() => this.logits.clamp({ min: finfo(this.logits.dtype).min }).mul(this.probs).sum(-1).neg());
   }
   enumerateSupport(expand = true): Tensor {
     return enumerateValues(this.numEvents, 'int64', this.probs.device, this.batchShape, expand);

@@ -1,12 +1,11 @@
 /** The Laplace distribution: density exp(-|x - loc| / scale) / (2 scale). */
 import { empty } from '../generated/ops';
+import { finfo } from '../dtype';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { Distribution, broadcastAll } from './distribution';
 import * as constraints from './constraints';
 
-// torch.finfo(dtype).eps: the uniform draw avoids -1 exactly (log1p(-1) is -inf).
-const EPS: Record<string, number> = { float32: 1.1920928955078125e-7, float64: 2.220446049250313e-16, float16: 0.0009765625, bfloat16: 0.0078125 };
 
 export class Laplace extends Distribution {
   readonly loc: Tensor;
@@ -43,7 +42,7 @@ export class Laplace extends Distribution {
   rsample(sampleShape: number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     return scope(() => {
-      const u = empty(shape, { dtype: this.loc.dtype, device: this.loc.device }).uniform_((EPS[this.loc.dtype] ?? EPS.float32) - 1, 1);
+      const u = empty(shape, { dtype: this.loc.dtype, device: this.loc.device }).uniform_(finfo(this.loc.dtype).eps - 1, 1); // never -1: log1p(-1) is -inf
       return this.loc.sub(this.scale.mul(u.sign()).mul(u.abs().neg().log1p()));
     });
   }

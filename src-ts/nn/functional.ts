@@ -9,7 +9,8 @@ import { hasOp, op, opId, schemaOf, type OpRef } from '../ops';
 import { scope } from '../memory';
 import { noGrad } from '../autograd';
 import { wrap, type Tensor } from '../tensor';
-import type { DType, DTypeLike } from '../dtype';
+import { finfo, type DTypeLike } from '../dtype';
+import { tupleOf } from './module';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 type Size = number | number[];
@@ -146,7 +147,6 @@ export interface UnpoolOptions {
   /** The size before pooling (for odd sizes pooling rounded down), with or without (N, C). */
   outputSize?: number[] | null;
 }
-const tupleOf = (x: Size, n: number): number[] => (Array.isArray(x) ? x : Array.from({ length: n }, () => x));
 
 /** Puts each pooled value back where maxPool found it (the `indices` of returnIndices); zeros elsewhere. */
 export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: Size, o: UnpoolOptions = {}): Tensor {
@@ -271,8 +271,6 @@ export function layerNorm(input: Tensor, normalizedShape: number[], o: { weight?
 const RMS_NORM = op('aten::rms_norm');
 const SDPA = op('aten::scaled_dot_product_attention');
 
-/** torch.finfo(dtype).eps, rms_norm's default eps. */
-const EPS: Partial<Record<DType, number>> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, float16: 0.0009765625, bfloat16: 0.0078125 };
 
 /**
  * Python's `F.rms_norm` (PyTorch 2.4): `x / sqrt(mean(x^2 over the normalized dims) + eps) * weight`,
@@ -285,7 +283,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number[], o: { weight?: 
     throw new TorchError(`Given normalized_shape=[${normalizedShape}], expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size [${input.shape}]`);
   }
   if (hasOp(RMS_NORM)) return wrap(binding.call(opId(RMS_NORM), input._h, normalizedShape, o.weight?._h ?? null, o.eps ?? null) as number);
-  const eps = o.eps ?? EPS[input.dtype];
+  const eps = o.eps ?? finfo(input.dtype).eps;
   if (eps === undefined) throw new TorchError(`rms_norm: expected a floating point input, got ${input.dtype}`);
   return scope(() => {
     const half = input.dtype === 'float16' || input.dtype === 'bfloat16';

@@ -25,6 +25,16 @@ export function keyOf(field: string): string {
   return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
 
+/** A state-dict key's JS field name: camelCase (`running_mean` -> `runningMean`); keyOf's inverse. */
+export function camelOf(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A size as n values (`3` -> [3, 3] for n = 2), as Python's _pair / _triple. */
+export function tupleOf(x: number | number[], n: number): number[] {
+  return Array.isArray(x) ? x : Array.from({ length: n }, () => x);
+}
+
 /** Python's repr of a tuple of ints: `(3, 4)`, `(8,)`, for module reprs. */
 export function pyTuple(xs: number[]): string {
   return `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
@@ -109,13 +119,13 @@ export abstract class Module {
    */
   get call(): this['forward'] {
     const m = meta(this);
-    // One bound function per module, made on first use.
-    return (m.call ??= (...args: unknown[]) => this.runHooked(args)) as this['forward'];
+    // One bound function per module, made on first use; it holds this module's bookkeeping, so
+    // a call looks nothing up.
+    return (m.call ??= (...args: unknown[]) => this.runHooked(m, args)) as this['forward'];
   }
 
-  private runHooked(args: unknown[]): unknown {
-    const m = META.get(this);
-    if (m === undefined || (m.preHooks.size === 0 && m.hooks.size === 0)) return this.forward(...args);
+  private runHooked(m: Meta, args: unknown[]): unknown {
+    if (m.preHooks.size === 0 && m.hooks.size === 0) return this.forward(...args);
     for (const h of m.preHooks.values()) {
       const r = h(this, args);
       if (r !== undefined) args = r;

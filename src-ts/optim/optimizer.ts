@@ -10,7 +10,7 @@ import { TorchError, TypeError as TorchTypeError, ValueError } from '../errors';
 import { pin, scope } from '../memory';
 import { noGrad, zeroGrads } from '../autograd';
 import { Tensor } from '../tensor';
-import { keyOf } from '../nn/module';
+import { camelOf, keyOf } from '../nn/module';
 
 /** A parameter group: its tensors and hyperparameters (camelCase, as given to the constructor). */
 export interface ParamGroup {
@@ -30,7 +30,6 @@ export interface OptimizerStateDict {
   param_groups: Record<string, unknown>[];
 }
 
-const camelOf = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export abstract class Optimizer {
   readonly paramGroups: ParamGroup[] = [];

@@ -1,6 +1,6 @@
 /** Convolutions: Conv1d/2d/3d and ConvTranspose1d/2d/3d (PyTorch's shapes, initialization, padding modes). */
 import { ValueError } from '../../errors';
-import { Module } from '../module';
+import { Module, tupleOf as tuple } from '../module';
 import { emptyParameter, Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
@@ -19,7 +19,6 @@ export interface ConvNdOptions extends FactoryOptions {
   paddingMode?: PaddingMode;
 }
 
-const tuple = (x: Size, n: number): number[] => (Array.isArray(x) ? x : Array.from({ length: n }, () => x));
 
 abstract class ConvNd extends Module {
   weight: Parameter;

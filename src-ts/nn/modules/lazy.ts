@@ -16,12 +16,11 @@ import { TorchError } from '../../errors';
 import { Module, type IncompatibleKeys, type StateDict } from '../module';
 import { emptyParameter, type Parameter } from '../parameter';
 import type { Tensor } from '../../tensor';
+import { fields } from '../utils/reparametrized';
 import { Linear, type FactoryOptions } from './linear';
 import { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvNdOptions, type ConvTransposeNdOptions } from './conv';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, type BatchNormOptions } from './normalization';
 
-type Fields = Record<string, unknown>;
-const fields = (m: Module): Fields => m as unknown as Fields;
 
 /** A parameter or buffer gets its shape in place (same tensor handle), uninitialized. */
 function materialize(t: Tensor, shape: number[]): void {

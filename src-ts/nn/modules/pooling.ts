@@ -1,6 +1,6 @@
 /** Pooling layers. `stride` defaults to the kernel size, as in PyTorch. */
 import { ValueError } from '../../errors';
-import { Module, pyFloat, pySize, pyTuple } from '../module';
+import { Module, pyFloat, pySize, pyTuple, tupleOf } from '../module';
 import * as F from '../functional';
 import type { Tensor } from '../../tensor';
 
@@ -47,10 +47,9 @@ abstract class MaxUnpoolNd extends Module {
   readonly padding: number[];
   constructor(kernelSize: Size, n: number, o: { stride?: Size | null; padding?: Size } = {}) {
     super();
-    const t = (x: Size): number[] => (Array.isArray(x) ? x : Array.from({ length: n }, () => x));
-    this.kernelSize = t(kernelSize);
-    this.stride = t(o.stride ?? kernelSize);
-    this.padding = t(o.padding ?? 0);
+    this.kernelSize = tupleOf(kernelSize, n);
+    this.stride = tupleOf(o.stride ?? kernelSize, n);
+    this.padding = tupleOf(o.padding ?? 0, n);
   }
   protected args(outputSize: number[] | null): F.UnpoolOptions {
     return { stride: this.stride, padding: this.padding, outputSize };

@@ -10,8 +10,6 @@ import { Parameter } from '../parameter';
 /** The module's fields, by name (parameters, buffers, computed weights). */
 export const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
 
-/** A field name from Python's spelling (`weight_hh_l0` -> `weightHhL0`) or a camelCase one. */
-export const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * Stores the weight computed for this forward (kept past scopes: it lives until the next forward

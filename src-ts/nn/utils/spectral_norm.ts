@@ -9,9 +9,9 @@ import { dot, mv } from '../../generated/ops';
 import { noGrad } from '../../autograd';
 import { pin, scope } from '../../memory';
 import type { Tensor } from '../../tensor';
-import { Module, keyOf, type RemovableHandle } from '../module';
+import { Module, camelOf, keyOf, type RemovableHandle } from '../module';
 import { Parameter } from '../parameter';
-import { camel, fields, setComputed } from './reparametrized';
+import { fields, setComputed } from './reparametrized';
 import { normalize } from '../functional';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../modules/conv';
 
@@ -57,7 +57,7 @@ function computeWeight(m: Module, field: string, s: Omit<Spec, 'handle'>, powerI
  * units (default 0, or 1 for transposed convolutions, as in PyTorch).
  */
 export function spectralNorm<M extends Module>(module: M, name = 'weight', options: { nPowerIterations?: number; eps?: number; dim?: number | null } = {}): M {
-  const field = camel(name);
+  const field = camelOf(name);
   const iterations = options.nPowerIterations ?? 1;
   if (!(iterations > 0)) throw new ValueError(`Expected n_power_iterations to be positive, but got n_power_iterations=${iterations}`);
   const regs = registry.get(module) ?? new Map<string, Spec>();
@@ -86,7 +86,7 @@ export function spectralNorm<M extends Module>(module: M, name = 'weight', optio
 
 /** Undoes spectralNorm: `name` is one parameter again, holding the normalized weight. */
 export function removeSpectralNorm<M extends Module>(module: M, name = 'weight'): M {
-  const field = camel(name);
+  const field = camelOf(name);
   const spec = registry.get(module)?.get(field);
   if (spec === undefined) throw new ValueError(`spectral_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
   spec.handle.remove();

@@ -6,9 +6,9 @@
  */
 import { ValueError, TypeError as TorchTypeError } from '../../errors';
 import { Tensor } from '../../tensor';
-import type { Module } from '../module';
+import { keyOf, type Module } from '../module';
+import { fields } from './reparametrized';
 
-const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
 
 // The module that owns `key` (a.b.weight -> module a.b) and the field name in it.
 function locate(root: Module, key: string): [Module, string] {
@@ -20,7 +20,7 @@ function locate(root: Module, key: string): [Module, string] {
     if (child === undefined) throw new ValueError(`functionalCall: ${root.constructor.name} has no submodule '${parts.join('.')}' (key '${key}')`);
     m = child;
   }
-  const field = Object.keys(fields(m)).find((f) => f === leaf || f.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()) === leaf);
+  const field = Object.keys(fields(m)).find((f) => f === leaf || keyOf(f) === leaf);
   if (field === undefined || !(fields(m)[field] instanceof Tensor || fields(m)[field] === null)) {
     throw new ValueError(`functionalCall: '${key}' is not a parameter or buffer of ${root.constructor.name}`);
   }

@@ -9,9 +9,9 @@ import { normExceptDim } from '../../generated/ops';
 import { noGrad } from '../../autograd';
 import { scope } from '../../memory';
 import type { Tensor } from '../../tensor';
-import { Module, keyOf, type RemovableHandle } from '../module';
+import { Module, camelOf, keyOf, type RemovableHandle } from '../module';
 import { Parameter } from '../parameter';
-import { camel, fields, setComputed } from './reparametrized';
+import { fields, setComputed } from './reparametrized';
 
 interface Registration {
   dim: number;
@@ -33,7 +33,7 @@ function computeWeight(m: Module, name: string, dim: number): Tensor {
  * `dim` is the dimension kept separate (0: one magnitude per output unit; null: one for all).
  */
 export function weightNorm<M extends Module>(module: M, name = 'weight', dim: number | null = 0): M {
-  const field = camel(name);
+  const field = camelOf(name);
   const regs = registry.get(module) ?? new Map<string, Registration>();
   if (regs.has(field)) throw new ValueError(`Cannot register two weight_norm hooks on the same parameter ${keyOf(field)}`);
   const weight = fields(module)[field];
@@ -56,7 +56,7 @@ export function weightNorm<M extends Module>(module: M, name = 'weight', dim: nu
 
 /** Undoes weightNorm: `name` becomes one parameter again, with the current normalized value. */
 export function removeWeightNorm<M extends Module>(module: M, name = 'weight'): M {
-  const field = camel(name);
+  const field = camelOf(name);
   const reg = registry.get(module)?.get(field);
   if (reg === undefined) throw new ValueError(`weight_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
   reg.handle.remove();
