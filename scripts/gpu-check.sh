@@ -40,10 +40,11 @@ fi
 echo "== build (cmake against the Python PyTorch's LibTorch; CUDA on when it has CUDA)"
 start=$(date +%s)
 NAPI_INC=$(node -p "require('path').join(require.resolve('node-api-headers/package.json'), '..', 'include')")
-GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
+# With ninja, -k 0 reports every failing file in one run (a device run is too short to iterate).
+GEN=(); KEEP=(); command -v ninja >/dev/null && GEN=(-G Ninja) && KEEP=(-- -k 0)
 cmake -S . -B build-gpu "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_JS_INC="$NAPI_INC" \
   -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$PWD/build/Release" >"$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; exit 1; }
-cmake --build build-gpu -j "$(nproc)" >>"$OUT/build.log" 2>&1 || { grep -E "error|Error" -A5 "$OUT/build.log" | head -60; exit 1; }
+cmake --build build-gpu -j "$(nproc)" "${KEEP[@]}" >>"$OUT/build.log" 2>&1 || { grep -E "error|Error" -A5 "$OUT/build.log" | head -150; exit 1; }
 grep -E "torchnode: LibTorch" "$OUT/build.log" || true
 echo "built in $(($(date +%s) - start)) s"
 node -e "const t=require('./dist'); console.log('torch.version', JSON.stringify(t.version), 'cuda available', t.cuda.isAvailable(), t.cuda.deviceCount() ? t.cuda.getDeviceName() : '')"
