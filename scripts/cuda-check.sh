@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compile-checks torchnode's CUDA sources without a GPU or a CUDA LibTorch: every file in
 # src-cpp/cuda/, plus the files that change under TORCHNODE_WITH_CUDA, compiled (not linked) by
-# nvcc against the LibTorch headers found, with stand-ins (scripts/cuda-stand-in/) for the two
-# headers only a CUDA LibTorch ships. Skips, and says so, where there is no nvcc.
+# nvcc against the LibTorch headers found, with a stand-in (scripts/cuda-stand-in/) for the
+# generated header only a CUDA LibTorch ships. Skips, and says so, where there is no nvcc.
 #   bash scripts/cuda-check.sh [files]   (CI runs it; under a minute per file on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
