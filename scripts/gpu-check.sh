@@ -51,8 +51,8 @@ node -e "const t=require('./dist'); console.log('torch.version', JSON.stringify(
 
 echo "== CUDA cases"
 status=0
-node test/cuda/run.js || status=1
+timeout 180 node test/cuda/run.js || status=1  # a hung case must not eat the device time
 
 echo "== GPU benchmarks (torchnode vs Python PyTorch, same machine)"
-node bench/gpu.js --json "$OUT/gpu-bench.json" || status=1
+timeout 330 node bench/gpu.js --json "$OUT/gpu-bench.json" || status=1
 exit $status
