@@ -54,6 +54,29 @@ function add1() {
   });
 }
 
+// Where a 1-element add's time goes: results freed at once (as Python's reference counting
+// does) instead of 100 per scope, in place (no result at all), and the same adds on the CPU.
+function add1Breakdown() {
+  const a = torch.ones(1, { device });
+  const b = torch.ones(1, { device });
+  const ac = torch.ones(1);
+  const bc = torch.ones(1);
+  const iters = n(20000, 2000);
+  return {
+    freedAtOnce: best(iters, (k) => {
+      for (let i = 0; i < k; i++) a.add(b).dispose();
+    }),
+    inplace: best(iters, (k) => {
+      for (let i = 0; i < k; i++) a.add_(b);
+    }),
+    cpu: best(iters, (k) => {
+      for (let i = 0; i < k; i += 100) torch.scope(() => {
+        for (let j = 0; j < 100; j++) ac.add(bc);
+      });
+    }),
+  };
+}
+
 function resnet18() {
   const m = torch.jit.load(benchModels().resnet18, { device });
   m.eval();
@@ -168,6 +191,7 @@ function main() {
   const ni = normalizeImages();
   const bg = biasGelu();
   const ad = adamKernels();
+  const ab = add1Breakdown();
   const rows = [
     ['1-element add (us/op)', js.add1_us, py.add1_us, '<= 1.0'],
     ['resnet18 TorchScript batch 1 (ms)', js.resnet18_ms, py.resnet18_ms, '<= 1.05'],
@@ -190,7 +214,15 @@ function main() {
   ];
   console.log(`${w('kernel', 56)}${w('fused', 12)}${w('unfused', 12)}${w('speedup', 10)}python unfused`);
   for (const [name, r, p] of fusedRows) console.log(`${w(name, 56)}${w(f(r.fused), 12)}${w(f(r.unfused), 12)}${w((r.unfused / r.fused).toFixed(2) + 'x', 10)}${f(p)}`);
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ device, quick, torchnode: js, python: py, fused: { normalizeImages: ni, biasGelu: bg, adam: ad } }, null, 2));
+  console.log(`\n1-element add, where the time goes (us/op)`);
+  console.log(`${w('variant', 56)}${w('torchnode', 12)}${w('python', 12)}ratio`);
+  for (const [name, a, b] of [
+    ['freed 100 per scope (python: at once), as above', js.add1_us, py.add1_us],
+    ['results freed at once (dispose() each)', ab.freedAtOnce, py.add1_us],
+    ['in place (add_: no result tensor)', ab.inplace, py.add1_inplace_us],
+    ['on the CPU, same process', ab.cpu, py.add1_cpu_us],
+  ]) console.log(`${w(name, 56)}${w(f(a), 12)}${w(f(b), 12)}${ratio(a, b)}`);
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ device, quick, torchnode: { ...js, add1Breakdown: ab }, python: py, fused: { normalizeImages: ni, biasGelu: bg, adam: ad } }, null, 2));
 }
 
 main();

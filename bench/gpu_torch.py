@@ -33,15 +33,19 @@ def best(iters, fn):
     return out
 
 
-def add1():
-    a = torch.ones(1, device=device)
-    b = torch.ones(1, device=device)
+def add1(on=None, inplace=False):
+    a = torch.ones(1, device=on or device)
+    b = torch.ones(1, device=on or device)
 
     def run(k):
         for _ in range(k):
             a + b
 
-    return best(n(20000, 2000), run)
+    def run_inplace(k):
+        for _ in range(k):
+            a.add_(b)
+
+    return best(n(20000, 2000), run_inplace if inplace else run)
 
 
 def resnet18():
@@ -145,5 +149,8 @@ out = {
     "normalize_unfused_us": normalize_unfused(),
     "bias_gelu_unfused_us": bias_gelu_unfused(),
     "adam_foreach_us": adam_foreach(),
+    # Where a 1-element add's time goes (bench/gpu.js prints these beside its own).
+    "add1_inplace_us": add1(inplace=True),
+    "add1_cpu_us": add1("cpu"),
 }
 print(json.dumps(out))

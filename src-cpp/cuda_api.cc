@@ -110,6 +110,15 @@ Napi::Object Props(Napi::Env env, const cuda::DeviceProperties& p) {
 
 c10::optional<c10::Stream> CallerStream() { return tls_stream; }
 
+int CallerCudaDevice() {
+  if (!cuda::kBuilt || torch::cuda::device_count() == 0) return -1;
+  return cuda::CurrentDevice();
+}
+
+void BindCudaDevice(int device) {
+  if (device >= 0) cuda::BindThread(device);
+}
+
 Napi::Value CudaCurrentDevice(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), cuda::CurrentDevice());
 }

@@ -40,4 +40,10 @@ Napi::Value AutocastSet(const Napi::CallbackInfo& info);
 // async calls carry to the thread that runs them; none when the default stream is current.
 c10::optional<c10::Stream> CallerStream();
 
+// The CUDA device current on this thread, which async calls carry too; -1 where there is no CUDA.
+int CallerCudaDevice();
+
+// On the thread that runs an async call: the caller's device made current, with its context.
+void BindCudaDevice(int device);
+
 }  // namespace torchnode

@@ -1,7 +1,7 @@
 // The one shape of torchnode's async calls: work on libuv's pool (LibTorch only, no JS), then a
 // promise settled on the main thread. An exception from either side rejects it with the JS error
 // it maps to (errors.h). The work runs on the CUDA stream that was current for the caller, as
-// the synchronous call would.
+// the synchronous call would, with the caller's CUDA device current.
 #pragma once
 #include <c10/core/StreamGuard.h>
 #include <napi.h>
@@ -28,6 +28,7 @@ class PromiseWorker : public Napi::AsyncWorker {
  private:
   void Execute() final {
     try {
+      BindCudaDevice(device_);
       c10::OptionalStreamGuard guard(stream_);
       Work();
     } catch (...) {
@@ -48,6 +49,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   const ErrorClasses& errors_;
   Napi::Promise::Deferred deferred_;
   c10::optional<c10::Stream> stream_ = CallerStream();
+  int device_ = CallerCudaDevice();
   std::exception_ptr error_;
 };
 

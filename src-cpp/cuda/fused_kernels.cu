@@ -23,23 +23,51 @@ constexpr int kThreads = 256;
 
 int64_t Blocks(int64_t n) { return std::max<int64_t>(1, std::min<int64_t>((n + kThreads - 1) / kThreads, 65535 * 8)); }
 
-// ---- normalize_images: one thread per pixel, reading its C bytes once and writing C planes.
+// Elementwise kernels index with 32-bit unsigned arithmetic when the tensor allows: a 64-bit
+// division or remainder is a long instruction sequence on the GPU, and these kernels take one
+// per element (pixel -> image and position, element -> bias column).
+template <typename F>
+void WithIndexType(int64_t n, F&& launch) {
+  if (n <= static_cast<int64_t>(UINT32_MAX) / 2) {
+    launch(uint32_t{});
+  } else {
+    launch(int64_t{});
+  }
+}
+
+// V elements moved as one aligned load or store (16 bytes for float32 x 4).
+template <typename T, int V>
+struct alignas(sizeof(T) * V) Pack {
+  T v[V];
+};
+
+bool Aligned(const void* p, size_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
+
+// ---- normalize_images: each thread takes V consecutive pixels of one image row-major plane,
+// reading their C*V bytes once and writing V values to each of the C planes.
 constexpr int kMaxImageChannels = 16;
 struct ChannelAffine {
   float scale[kMaxImageChannels];
   float shift[kMaxImageChannels];
 };
 
-template <typename T>
-__global__ void NormalizeImagesKernel(const uint8_t* __restrict__ src, T* __restrict__ dst, int64_t pixels,
-                                      int64_t plane, int channels, ChannelAffine affine) {
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < pixels;
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const int64_t img = i / plane, pos = i % plane;
-    const uint8_t* px = src + i * channels;
-    T* out = dst + img * channels * plane + pos;
+template <typename T, int V, typename Index>
+__global__ void NormalizeImagesKernel(const uint8_t* __restrict__ src, T* __restrict__ dst, Index groups,
+                                      Index plane, int channels, ChannelAffine affine) {
+  // plane % V == 0, so a group of V pixels never straddles two images.
+  for (Index g = blockIdx.x * static_cast<Index>(blockDim.x) + threadIdx.x; g < groups;
+       g += static_cast<Index>(gridDim.x) * blockDim.x) {
+    const Index i = g * V;
+    const Index img = i / plane, pos = i - img * plane;
+    const uint8_t* px = src + static_cast<int64_t>(i) * channels;
+    T* out = dst + static_cast<int64_t>(img) * channels * plane + pos;
     for (int k = 0; k < channels; ++k) {
-      out[k * plane] = static_cast<T>(affine.scale[k] * static_cast<float>(px[k]) + affine.shift[k]);
+      Pack<T, V> o;
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        o.v[j] = static_cast<T>(affine.scale[k] * static_cast<float>(px[j * channels + k]) + affine.shift[k]);
+      }
+      *reinterpret_cast<Pack<T, V>*>(out + static_cast<int64_t>(k) * plane) = o;
     }
   }
 }
@@ -60,11 +88,21 @@ at::Tensor NormalizeImagesCuda(const at::Tensor& images, c10::ArrayRef<double> m
     affine.scale[k] = static_cast<float>(1.0 / (255.0 * std[k]));
     affine.shift[k] = static_cast<float>(-mean[k] / std[k]);
   }
-  const int64_t pixels = n * h * w;
+  const int64_t pixels = n * h * w, plane = h * w;
   auto stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, out.scalar_type(), "normalize_images", [&] {
-    NormalizeImagesKernel<scalar_t><<<Blocks(pixels), kThreads, 0, stream>>>(
-        in.data_ptr<uint8_t>(), out.data_ptr<scalar_t>(), pixels, h * w, static_cast<int>(c), affine);
+    constexpr int V = 4;
+    const bool packed = plane % V == 0 && Aligned(out.data_ptr(), sizeof(scalar_t) * V);
+    WithIndexType(out.numel(), [&](auto index) {
+      using Index = decltype(index);
+      if (packed) {
+        NormalizeImagesKernel<scalar_t, V, Index><<<Blocks(pixels / V), kThreads, 0, stream>>>(
+            in.data_ptr<uint8_t>(), out.data_ptr<scalar_t>(), pixels / V, plane, static_cast<int>(c), affine);
+      } else {
+        NormalizeImagesKernel<scalar_t, 1, Index><<<Blocks(pixels), kThreads, 0, stream>>>(
+            in.data_ptr<uint8_t>(), out.data_ptr<scalar_t>(), pixels, plane, static_cast<int>(c), affine);
+      }
+    });
   });
   C10_CUDA_KERNEL_LAUNCH_CHECK();
   return out;
@@ -99,26 +137,32 @@ __device__ T GeluDerivative(T v, bool tanh_approx) {
   return cdf + v * pdf;
 }
 
-template <typename T>
-__global__ void BiasGeluKernel(const T* __restrict__ x, const T* __restrict__ bias, T* __restrict__ out, int64_t n,
-                               int64_t c, bool tanh_approx) {
+// Both directions in one kernel: V elements per thread, one remainder per V (C % V == 0, so the
+// V elements share a row and read V consecutive bias values). grad == nullptr is the forward.
+template <typename T, int V, typename Index>
+__global__ void BiasGeluKernel(const T* __restrict__ grad, const T* __restrict__ x, const T* __restrict__ bias,
+                               T* __restrict__ out, Index groups, Index c, bool tanh_approx) {
   using acc_t = at::opmath_type<T>;
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const acc_t v = static_cast<acc_t>(x[i]) + static_cast<acc_t>(bias[i % c]);
-    out[i] = static_cast<T>(GeluForward<acc_t>(v, tanh_approx));
-  }
-}
-
-template <typename T>
-__global__ void BiasGeluBackwardKernel(const T* __restrict__ grad, const T* __restrict__ x,
-                                       const T* __restrict__ bias, T* __restrict__ grad_in, int64_t n, int64_t c,
-                                       bool tanh_approx) {
-  using acc_t = at::opmath_type<T>;
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const acc_t v = static_cast<acc_t>(x[i]) + static_cast<acc_t>(bias[i % c]);
-    grad_in[i] = static_cast<T>(static_cast<acc_t>(grad[i]) * GeluDerivative<acc_t>(v, tanh_approx));
+  using P = Pack<T, V>;
+  for (Index g = blockIdx.x * static_cast<Index>(blockDim.x) + threadIdx.x; g < groups;
+       g += static_cast<Index>(gridDim.x) * blockDim.x) {
+    const P xv = reinterpret_cast<const P*>(x)[g];
+    const P bv = *reinterpret_cast<const P*>(bias + (g * V) % c);
+    P o;
+    if (grad == nullptr) {
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        o.v[j] = static_cast<T>(GeluForward<acc_t>(static_cast<acc_t>(xv.v[j]) + static_cast<acc_t>(bv.v[j]), tanh_approx));
+      }
+    } else {
+      const P gv = reinterpret_cast<const P*>(grad)[g];
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        const acc_t v = static_cast<acc_t>(xv.v[j]) + static_cast<acc_t>(bv.v[j]);
+        o.v[j] = static_cast<T>(static_cast<acc_t>(gv.v[j]) * GeluDerivative<acc_t>(v, tanh_approx));
+      }
+    }
+    reinterpret_cast<P*>(out)[g] = o;
   }
 }
 
@@ -128,20 +172,39 @@ bool TanhApprox(c10::string_view approximate) {
   return approximate == "tanh";
 }
 
+// Launches BiasGeluKernel on contiguous tensors: 16-byte packs where the row length and the
+// pointers allow, one element per step otherwise.
+void LaunchBiasGelu(const at::Tensor* grad, const at::Tensor& x, const at::Tensor& b, at::Tensor& out,
+                    bool tanh_approx) {
+  const int64_t n = x.numel(), c = b.numel();
+  auto stream = c10::cuda::getCurrentCUDAStream();
+  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "bias_gelu", [&] {
+    constexpr int V = 16 / sizeof(scalar_t) > 0 ? 16 / sizeof(scalar_t) : 1;
+    const scalar_t* g = grad == nullptr ? nullptr : grad->data_ptr<scalar_t>();
+    constexpr size_t kPack = sizeof(scalar_t) * V;
+    const bool packed = c % V == 0 && Aligned(x.data_ptr(), kPack) && Aligned(b.data_ptr(), kPack) &&
+                        Aligned(out.data_ptr(), kPack) && (g == nullptr || Aligned(g, kPack));
+    WithIndexType(n, [&](auto index) {
+      using Index = decltype(index);
+      if (packed) {
+        BiasGeluKernel<scalar_t, V, Index><<<Blocks(n / V), kThreads, 0, stream>>>(
+            g, x.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), n / V, c, tanh_approx);
+      } else {
+        BiasGeluKernel<scalar_t, 1, Index><<<Blocks(n), kThreads, 0, stream>>>(
+            g, x.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), n, c, tanh_approx);
+      }
+    });
+  });
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
 at::Tensor BiasGeluCuda(const at::Tensor& input, const at::Tensor& bias, c10::string_view approximate) {
   CheckBiasGelu(input, bias);
   const bool tanh_approx = TanhApprox(approximate);
   c10::cuda::CUDAGuard guard(input.device());
   const at::Tensor x = input.contiguous(), b = bias.contiguous();
-  at::Tensor out = at::empty_like(x);
-  const int64_t n = x.numel();
-  if (n == 0) return out;
-  auto stream = c10::cuda::getCurrentCUDAStream();
-  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "bias_gelu", [&] {
-    BiasGeluKernel<scalar_t><<<Blocks(n), kThreads, 0, stream>>>(x.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(),
-                                                                 out.data_ptr<scalar_t>(), n, b.numel(), tanh_approx);
-  });
-  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  at::Tensor out = at::empty_like(x, at::MemoryFormat::Contiguous);
+  if (x.numel() > 0) LaunchBiasGelu(nullptr, x, b, out, tanh_approx);
   return out;
 }
 
@@ -151,17 +214,8 @@ std::tuple<at::Tensor, at::Tensor> BiasGeluBackwardCuda(const at::Tensor& grad, 
   const bool tanh_approx = TanhApprox(approximate);
   c10::cuda::CUDAGuard guard(input.device());
   const at::Tensor g = grad.contiguous(), x = input.contiguous(), b = bias.contiguous();
-  at::Tensor grad_in = at::empty_like(x);
-  const int64_t n = x.numel();
-  if (n > 0) {
-    auto stream = c10::cuda::getCurrentCUDAStream();
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "bias_gelu_backward", [&] {
-      BiasGeluBackwardKernel<scalar_t><<<Blocks(n), kThreads, 0, stream>>>(
-          g.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(), grad_in.data_ptr<scalar_t>(), n,
-          b.numel(), tanh_approx);
-    });
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-  }
+  at::Tensor grad_in = at::empty_like(x, at::MemoryFormat::Contiguous);
+  if (x.numel() > 0) LaunchBiasGelu(&g, x, b, grad_in, tanh_approx);
   return {grad_in, BiasGrad(grad_in, bias)};
 }
 

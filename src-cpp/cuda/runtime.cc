@@ -2,6 +2,7 @@
 // (so torchnode shares LibTorch's allocator, streams and device state) and the CUDA runtime.
 #include "runtime.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -41,6 +42,15 @@ class Event {
 int CurrentDevice() { return c10::cuda::current_device(); }
 
 void SetDevice(int device) { c10::cuda::set_device(static_cast<c10::DeviceIndex>(device)); }
+
+void BindThread(int device) {
+  // A libuv pool thread starts with no current CUDA context, and c10's device guard skips
+  // cudaSetDevice when the device number already matches (0 on a new thread), so cuBLAS found
+  // none (and warned). Make the device's primary context current, only where it exists: an
+  // async call from a process that never used CUDA must not create one.
+  if (!at::detail::getCUDAHooks().hasPrimaryContext(static_cast<c10::DeviceIndex>(device))) return;
+  C10_CUDA_CHECK(cudaSetDevice(device));
+}
 
 DeviceProperties Properties(int device) {
   cudaDeviceProp prop;

@@ -52,6 +52,7 @@ struct LaunchConfig {
 constexpr bool kBuilt = true;
 int CurrentDevice();
 void SetDevice(int device);
+void BindThread(int device);
 DeviceProperties Properties(int device);
 void Synchronize(int device);
 MemoryStats Memory(int device);
@@ -75,6 +76,7 @@ int KernelDevice(const Kernel& kernel);
 constexpr bool kBuilt = false;
 inline int CurrentDevice() { NotBuilt(); }
 inline void SetDevice(int) { NotBuilt(); }
+inline void BindThread(int) { NotBuilt(); }
 inline DeviceProperties Properties(int) { NotBuilt(); }
 inline void Synchronize(int) { NotBuilt(); }
 inline MemoryStats Memory(int) { NotBuilt(); }

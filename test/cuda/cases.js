@@ -193,20 +193,38 @@ function cases(torch, assert) {
 
   it('fused normalizeImages on CUDA matches the composition and the CPU kernel', () => {
     torch.manualSeed(0);
-    const imgs = torch.randint(0, 256, [4, 33, 17, 3], { dtype: 'uint8' });
     const mean = [0.485, 0.456, 0.406];
     const std = [0.229, 0.224, 0.225];
-    const g = torch.fused.normalizeImages(imgs.cuda(), { mean, std });
-    const ref = imgs.permute(0, 3, 1, 2).float().div(255).sub(torch.tensor(mean).view(1, 3, 1, 1)).div(torch.tensor(std).view(1, 3, 1, 1));
-    assert.deepEqual(g.shape, [4, 3, 33, 17]);
-    close(g.cpu(), ref, 1e-5, 'normalizeImages cuda vs composition');
-    close(g.cpu(), torch.fused.normalizeImages(imgs, { mean, std }), 1e-6, 'cuda vs cpu kernel');
-    assert.equal(torch.fused.normalizeImages(imgs.cuda(), { mean, std, dtype: 'float16' }).dtype, 'float16');
+    // 33x17 images take the kernel's one-pixel path; 16x8 its four-pixel packs.
+    for (const [n, h, w] of [[4, 33, 17], [2, 16, 8]]) {
+      const imgs = torch.randint(0, 256, [n, h, w, 3], { dtype: 'uint8' });
+      const g = torch.fused.normalizeImages(imgs.cuda(), { mean, std });
+      const ref = imgs.permute(0, 3, 1, 2).float().div(255).sub(torch.tensor(mean).view(1, 3, 1, 1)).div(torch.tensor(std).view(1, 3, 1, 1));
+      assert.deepEqual(g.shape, [n, 3, h, w]);
+      close(g.cpu(), ref, 1e-5, `normalizeImages ${h}x${w} cuda vs composition`);
+      close(g.cpu(), torch.fused.normalizeImages(imgs, { mean, std }), 1e-6, `${h}x${w} cuda vs cpu kernel`);
+      const half = torch.fused.normalizeImages(imgs.cuda(), { mean, std, dtype: 'float16' });
+      assert.equal(half.dtype, 'float16');
+      close(half.float().cpu(), ref, 1e-2, `${h}x${w} float16`);
+    }
   });
 
   for (const approximate of ['none', 'tanh']) {
     it(`fused biasGelu (${approximate}) on CUDA: forward and backward match the composition`, () => {
       torch.manualSeed(1);
+      // 96 columns take the kernel's 16-byte packs, 7 columns and a misaligned start its one-element path.
+      for (const [x, b] of [
+        [torch.randn(5, 7, { device: 'cuda' }), torch.randn(7, { device: 'cuda' })],
+        [torch.randn(64 * 96 + 1, { device: 'cuda' }).narrow(0, 1, 64 * 96).view(64, 96), torch.randn(96, { device: 'cuda' })],
+      ]) {
+        close(torch.fused.biasGelu(x, b, { approximate }), torch.nn.functional.gelu(x.add(b), { approximate }), 1e-5, `forward ${x.shape}`);
+        const xg = x.clone().requiresGrad_(true);
+        const g = torch.randn(x.shape, { device: 'cuda' });
+        torch.fused.biasGelu(xg, b, { approximate }).backward(g);
+        const xr = x.clone().requiresGrad_(true);
+        torch.nn.functional.gelu(xr.add(b), { approximate }).backward(g);
+        close(xg.grad, xr.grad, 1e-5, `grad input ${x.shape}`);
+      }
       const x0 = torch.randn(64, 96, { device: 'cuda' });
       const b0 = torch.randn(96, { device: 'cuda' });
       const x1 = x0.clone().requiresGrad_(true);
