@@ -11,6 +11,7 @@ const fs = require('fs');
 const path = require('path');
 const { benchModels } = require('./models');
 const { findPython } = require('../scripts/python');
+const { cppLoop } = require('./cpp_loop');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -63,6 +64,8 @@ function add1Breakdown() {
   const bc = torch.ones(1);
   const iters = n(20000, 2000);
   return {
+    // The first workload of the process once more, after everything else has warmed up.
+    scopedAgain: add1(),
     freedAtOnce: best(iters, (k) => {
       for (let i = 0; i < k; i++) a.add(b).dispose();
     }),
@@ -192,6 +195,13 @@ function main() {
   const bg = biasGelu();
   const ad = adamKernels();
   const ab = add1Breakdown();
+  // The floor: the same adds in a C++ loop over the same LibTorch. A failed compile only loses the row.
+  let cpp = null;
+  try {
+    cpp = cppLoop({ threads: torch.getNumThreads(), device });
+  } catch (e) {
+    console.error(`bench/gpu.js: the C++ loop did not run: ${e.message}`);
+  }
   const rows = [
     ['1-element add (us/op)', js.add1_us, py.add1_us, '<= 1.0'],
     ['resnet18 TorchScript batch 1 (ms)', js.resnet18_ms, py.resnet18_ms, '<= 1.05'],
@@ -201,7 +211,7 @@ function main() {
   ];
   const w = (s, k) => String(s).padEnd(k);
   const f = (v) => (v === null ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(4));
-  const ratio = (a, b) => (b === null ? 'n/a' : (a / b).toFixed(2) + 'x');
+  const ratio = (a, b) => (a === null || b === null ? 'n/a' : (a / b).toFixed(2) + 'x');
   console.log(`\ntorchnode ${torch.version.torchnode} vs Python PyTorch ${py.torch} on ${cuda ? torch.cuda.getDeviceName() : 'cpu'}${quick ? ' (quick)' : ''}`);
   console.log(`${w('workload', 56)}${w('torchnode', 12)}${w('python', 12)}${w('ratio', 8)}target`);
   for (const [name, a, b, target] of rows) console.log(`${w(name, 56)}${w(f(a), 12)}${w(f(b), 12)}${w(ratio(a, b), 8)}${target}`);
@@ -218,11 +228,13 @@ function main() {
   console.log(`${w('variant', 56)}${w('torchnode', 12)}${w('python', 12)}ratio`);
   for (const [name, a, b] of [
     ['freed 100 per scope (python: at once), as above', js.add1_us, py.add1_us],
+    ['the same, measured again after the other workloads', ab.scopedAgain, py.add1_us],
     ['results freed at once (dispose() each)', ab.freedAtOnce, py.add1_us],
     ['in place (add_: no result tensor)', ab.inplace, py.add1_inplace_us],
     ['on the CPU, same process', ab.cpu, py.add1_cpu_us],
+    ['C++ loop, at::add (result freed at once) vs Python', cpp ? cpp.add1 : null, py.add1_us],
   ]) console.log(`${w(name, 56)}${w(f(a), 12)}${w(f(b), 12)}${ratio(a, b)}`);
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ device, quick, torchnode: { ...js, add1Breakdown: ab }, python: py, fused: { normalizeImages: ni, biasGelu: bg, adam: ad } }, null, 2));
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ device, quick, torchnode: { ...js, add1Breakdown: ab }, cppLoop: cpp, python: py, fused: { normalizeImages: ni, biasGelu: bg, adam: ad } }, null, 2));
 }
 
 main();

@@ -4,12 +4,10 @@
 // costs, a C++ loop), same thread count, one process run per side. Prints a table of ratios.
 //   npm run bench            (needs a built torchnode, python3-torch, g++)
 const { execFileSync } = require('child_process');
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const torch = require('..');
 const { findPython } = require('../scripts/python');
-const { config } = require('../scripts/build-config');
+const { cppLoop } = require('./cpp_loop');
 
 const threads = torch.getNumThreads();
 
@@ -108,19 +106,6 @@ function mha(iters = 20) {
   return us / 1e3;
 }
 
-function cppLoop() {
-  const c = config();
-  const exe = path.join(os.tmpdir(), 'torchnode-add-loop');
-  const args = ['-O2', '-std=c++17', path.join(__dirname, 'add_loop.cc'), '-o', exe];
-  for (const d of c.includeDirs.slice(1)) args.push('-I', d);
-  for (const d of c.defines) args.push('-D' + d);
-  args.push(...c.ldflags, ...c.libDirs.map((d) => '-L' + d), ...c.libraries);
-  if (!fs.existsSync(exe) || fs.statSync(exe).mtimeMs < fs.statSync(path.join(__dirname, 'add_loop.cc')).mtimeMs) {
-    execFileSync('g++', args, { stdio: 'inherit' });
-  }
-  return JSON.parse(execFileSync(exe, [String(threads)], { encoding: 'utf8' }));
-}
-
 // Rounds alternate the Python process and torchnode; each workload keeps its best round.
 function minMerge(acc, x) {
   for (const [k, v] of Object.entries(x)) acc[k] = Math.min(acc[k] ?? Infinity, v);
@@ -134,7 +119,7 @@ const maxMerge = (acc, x) => {
 (async () => {
   const rounds = Number(process.env.BENCH_ROUNDS || 3);
   console.log(`torchnode ${torch.version.torchnode}, LibTorch ${torch.version.libtorch}, ${threads} threads, BLAS ${torch.config().blas.name}, best of ${rounds} rounds x ${REPEATS} repeats`);
-  const cpp = cppLoop();
+  const cpp = cppLoop({ threads });
   let py = {};
   let pyGflops = {};
   let tn = {};
