@@ -132,14 +132,15 @@ export function typedArrayFor(d: DType, buf: ArrayBuffer): TypedArray {
   }
 }
 
-// torch.finfo(dtype) for the floating dtypes: machine epsilon and the lowest finite value.
-const FINFO: Record<string, { eps: number; min: number }> = {
-  float64: { eps: 2.220446049250313e-16, min: -Number.MAX_VALUE },
-  float32: { eps: 1.1920928955078125e-7, min: -3.4028234663852886e38 },
-  float16: { eps: 0.0009765625, min: -65504 },
-  bfloat16: { eps: 0.0078125, min: -3.3895313892515355e38 },
+// torch.finfo(dtype) for the floating dtypes: machine epsilon, the lowest finite value and the
+// smallest normal one.
+const FINFO: Record<string, { eps: number; min: number; tiny: number }> = {
+  float64: { eps: 2.220446049250313e-16, min: -Number.MAX_VALUE, tiny: 2.2250738585072014e-308 },
+  float32: { eps: 1.1920928955078125e-7, min: -3.4028234663852886e38, tiny: 1.1754943508222875e-38 },
+  float16: { eps: 0.0009765625, min: -65504, tiny: 6.103515625e-5 },
+  bfloat16: { eps: 0.0078125, min: -3.3895313892515355e38, tiny: 1.1754943508222875e-38 },
 };
-/** torch.finfo(dtype).eps and .min; float32's for a dtype that is not floating. */
-export function finfo(dtype: string): { eps: number; min: number } {
+/** torch.finfo(dtype).eps, .min and .tiny; float32's for a dtype that is not floating. */
+export function finfo(dtype: string): { eps: number; min: number; tiny: number } {
   return FINFO[dtype] ?? FINFO.float32;
 }

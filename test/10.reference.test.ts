@@ -360,6 +360,56 @@ Object.assign(build, {
     const x = d.sample([3]);
     return flatAll(x, d.logProb(x), d.entropy(), d.mean, d.variance, d.mode, d.enumerateSupport());
   },
+  dist_gamma: () => {
+    torch.manualSeed(12);
+    const conc = f32([0.5, 2.0, 5.0]).requiresGrad_();
+    const rate = f32([1.0, 0.5, 3.0]).requiresGrad_();
+    const d = new D.Gamma(conc, rate);
+    const r = d.rsample([4]);
+    r.sum().backward();
+    const v = f32([0.3, 1.0, 2.5]);
+    const c2 = new D.Chi2(f32([1.0, 4.0]));
+    return flatAll(d.sample([2]), r, d.logProb(v), d.cdf(v), d.entropy(), d.mean, d.mode, d.variance, conc.grad!, rate.grad!,
+      c2.sample([2]), c2.logProb(f32([0.5, 3.0])), c2.df, c2.mean, new D.Gamma(2.0, 1.0).sample([3]));
+  },
+  dist_dirichlet: () => {
+    torch.manualSeed(13);
+    const conc = f32([[0.5, 1.0, 2.0], [3.0, 0.3, 0.4], [0.2, 0.5, 0.3]]).requiresGrad_();
+    const d = new D.Dirichlet(conc);
+    const r = d.rsample([2]);
+    r.mul(f32([1.0, 2.0, 3.0])).sum().backward();
+    return flatAll(d.sample(), r, d.logProb(f32([0.2, 0.3, 0.5])), d.entropy(), d.mean, d.mode, d.variance, conc.grad!);
+  },
+  dist_beta: () => {
+    torch.manualSeed(14);
+    const a = f32([0.5, 2.0, 4.0]).requiresGrad_();
+    const b = f32([0.5, 3.0, 1.5]).requiresGrad_();
+    const d = new D.Beta(a, b);
+    const r = d.rsample([3]);
+    r.sum().backward();
+    const s = new D.Beta(2.0, 5.0);
+    return flatAll(d.sample([2]), r, d.logProb(f32([0.1, 0.5, 0.9])), d.entropy(), d.mean, d.mode, d.variance, a.grad!, b.grad!,
+      s.sample([3]), s.logProb(torch.tensor(0.3)), s.mean);
+  },
+  dist_student_t: () => {
+    torch.manualSeed(15);
+    const df = f32([0.8, 1.5, 3.0, 10.0]).requiresGrad_();
+    const loc = f32([0.0, 1.0, -1.0, 2.0]).requiresGrad_();
+    const scale = f32([1.0, 2.0, 0.5, 1.0]).requiresGrad_();
+    const d = new D.StudentT(df, loc, scale);
+    const r = d.rsample([3]);
+    r.sum().backward();
+    return flatAll(d.sample([2]), r, d.logProb(f32([0.5, -1.0, 0.0, 3.0])), d.entropy(), d.mean, d.mode, d.variance, df.grad!, loc.grad!, scale.grad!,
+      new D.StudentT(4.0).sample([3]));
+  },
+  dist_kl_gamma: () => {
+    const kl = D.klDivergence;
+    const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));
+    const c = kl(new D.Chi2(f32([3.0])), new D.Chi2(f32([5.0])));
+    const b = kl(new D.Beta(f32([0.5, 2.0]), f32([1.0, 3.0])), new D.Beta(f32([1.0, 1.0]), f32([2.0, 0.5])));
+    const di = kl(new D.Dirichlet(f32([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]])), new D.Dirichlet(f32([2.0, 2.0, 2.0])));
+    return flatAll(g, c, b, di);
+  },
   dist_kl_more: () => {
     const kl = D.klDivergence;
     const la = kl(new D.Laplace(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Laplace(f32([0.5, -1.0]), f32([0.5, 1.0])));

@@ -56,6 +56,34 @@ describe('torch.distributions', () => {
       expect(() => new D.MultivariateNormal(torch.zeros(2), { covarianceMatrix: torch.eye(2), scaleTril: torch.eye(2) })).toThrow('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.');
       expect(() => new D.MultivariateNormal(torch.zeros(2), { scaleTril: f32([[1, 1], [0, 1]]) })).toThrow(/to satisfy the constraint LowerCholesky\(\)/);
       expect(() => new D.Poisson(1).logProb(f32([0.5]))).toThrow(/to be within the support \(IntegerGreaterThan\(lower_bound=0\)\)/);
+      expect([new D.Gamma(1, 2), new D.Chi2(3), new D.Dirichlet(torch.ones(3)), new D.Beta(2, 5), new D.StudentT(3), new D.Beta(torch.ones(2), 2)].map(String)).toEqual([
+        'Gamma(concentration: 1.0, rate: 2.0)', 'Chi2()', 'Dirichlet(concentration: torch.Size([3]))', 'Beta()', 'StudentT(df: 3.0, loc: 0.0, scale: 1.0)', 'Beta()',
+      ]);
+    });
+  });
+
+  it('Gamma, Chi2, Dirichlet, Beta and StudentT check their arguments as Python does', () => {
+    torch.scope(() => {
+      expect(() => new D.Gamma(f32([1, -1]), 1)).toThrow(
+        'Expected parameter concentration (Tensor of shape (2,)) of distribution Gamma(concentration: torch.Size([2]), rate: torch.Size([2])) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([ 1., -1.])',
+      );
+      const chi2 = 'Expected parameter df (Tensor of shape (2,)) of distribution Chi2() to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n';
+      expect(() => new D.Chi2(f32([-1, 2]))).toThrow(chi2 + 'tensor([-1.,  2.])');
+      // StudentT makes its Chi2 first, so (as in Python) the Chi2 reports a bad df.
+      expect(() => new D.StudentT(f32([1, -2]))).toThrow(chi2 + 'tensor([ 1., -2.])');
+      expect(() => new D.Dirichlet(torch.tensor(1.0))).toThrow('`concentration` parameter must be at least one-dimensional.');
+      expect(() => new D.Dirichlet(f32([1, -1]))).toThrow(
+        'Expected parameter concentration (Tensor of shape (2,)) of distribution Dirichlet(concentration: torch.Size([2])) to satisfy the constraint IndependentConstraint(GreaterThan(lower_bound=0.0), 1), but found invalid values:\ntensor([ 1., -1.])',
+      );
+      // Beta checks its pair as a Dirichlet's concentration; a 0-d value prints as its number.
+      expect(() => new D.Beta(-1, 1)).toThrow(/of distribution Dirichlet\(concentration: torch.Size\(\[2\]\)\) to satisfy .*\ntensor\(\[-1., {2}1.\]\)$/);
+      expect(() => new D.Beta(2, 5).logProb(torch.tensor(1.5))).toThrow(
+        'Expected value argument (Tensor of shape ()) to be within the support (Interval(lower_bound=0.0, upper_bound=1.0)) of the distribution Beta(), but found invalid values:\n1.5',
+      );
+      expect(() => new D.Dirichlet(torch.ones(3)).logProb(f32([0.5, 0.5, 0.5]))).toThrow(
+        'Expected value argument (Tensor of shape (3,)) to be within the support (Simplex()) of the distribution Dirichlet(concentration: torch.Size([3])), but found invalid values:\ntensor([0.5000, 0.5000, 0.5000])',
+      );
+      expect(() => new D.Dirichlet([1, 2] as never)).toThrow('Dirichlet(): concentration must be a Tensor');
     });
   });
 
@@ -67,6 +95,8 @@ describe('torch.distributions', () => {
       new D.Bernoulli({ logits: torch.zeros(3) }), new D.Categorical({ probs: torch.ones(4, 3) }), new D.Independent(new D.Normal(loc, 1), 1),
       new D.Laplace(loc, 1), new D.LogNormal(loc, 1), new D.OneHotCategorical({ logits: loc }), new D.Poisson(2),
       new D.MultivariateNormal(loc, { covarianceMatrix: torch.eye(3) }),
+      new D.Gamma(torch.ones(3), 2), new D.Chi2(torch.ones(3)), new D.Dirichlet(torch.ones(4, 3)), new D.Beta(torch.ones(3), 2),
+      new D.StudentT(torch.full([3], 3, { dtype: 'float32' }), loc, 2),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -78,7 +108,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 5); // the five tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 10); // the ten tensor arguments made above
     loc.dispose();
   });
 

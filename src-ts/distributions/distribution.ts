@@ -32,6 +32,8 @@ export function argRepr(t: Tensor): string {
   return t.dtype.startsWith('float') || t.dtype.startsWith('bfloat') ? pyFloat(Number(v)) : String(v);
 }
 const pyTupleShape = (s: number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+// A tensor in a Python f-string: a 0-d one formats as its Python number (Tensor.__format__).
+const pyFormat = (t: Tensor): string => (t.dim() === 0 ? argRepr(t) : t.toString());
 
 let defaultValidate = true;
 
@@ -74,7 +76,7 @@ export abstract class Distribution {
       if (!ok) {
         throw new ValueError(
           `Expected parameter ${keyOf(name)} (Tensor of shape ${pyTupleShape(value.shape)}) of distribution ${this.toString()} ` +
-            `to satisfy the constraint ${c.toString()}, but found invalid values:\n${value.toString()}`,
+            `to satisfy the constraint ${c.toString()}, but found invalid values:\n${pyFormat(value)}`,
         );
       }
     }
@@ -153,7 +155,7 @@ export abstract class Distribution {
     if (!ok) {
       throw new ValueError(
         `Expected value argument (Tensor of shape ${pyTupleShape(size)}) to be within the support (${support.toString()}) ` +
-          `of the distribution ${this.toString()}, but found invalid values:\n${value.toString()}`,
+          `of the distribution ${this.toString()}, but found invalid values:\n${pyFormat(value)}`,
       );
     }
   }

@@ -20,6 +20,9 @@ import { LogNormal } from './log_normal';
 import { OneHotCategorical } from './one_hot_categorical';
 import { Poisson } from './poisson';
 import { MultivariateNormal, mahalanobis } from './multivariate_normal';
+import { Gamma } from './gamma';
+import { Beta } from './beta';
+import { Dirichlet } from './dirichlet';
 
 type DistClass = abstract new (...args: never[]) => Distribution;
 type KlFn = (p: never, q: never) => Tensor;
@@ -121,4 +124,33 @@ registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
   const term2 = linalg.solveTriangular(lq.expand([...batch, n, n]), lp.expand([...batch, n, n]), { upper: false }).pow(2).sum([-2, -1]);
   const term3 = mahalanobis(lq, q.loc.sub(p.loc));
   return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
+});
+
+registerKl(Gamma, Gamma, (p, q) => {
+  const t1 = q.concentration.mul(p.rate.div(q.rate).log());
+  const t2 = q.concentration.lgamma().sub(p.concentration.lgamma());
+  const t3 = p.concentration.sub(q.concentration).mul(p.concentration.digamma());
+  const t4 = q.rate.sub(p.rate).mul(p.concentration.div(p.rate));
+  return t1.add(t2).add(t3).add(t4);
+});
+
+registerKl(Beta, Beta, (p, q) => {
+  const sumP = p.concentration1.add(p.concentration0);
+  const sumQ = q.concentration1.add(q.concentration0);
+  const t1 = q.concentration1.lgamma().add(q.concentration0.lgamma()).add(sumP.lgamma());
+  const t2 = p.concentration1.lgamma().add(p.concentration0.lgamma()).add(sumQ.lgamma());
+  const t3 = p.concentration1.sub(q.concentration1).mul(p.concentration1.digamma());
+  const t4 = p.concentration0.sub(q.concentration0).mul(p.concentration0.digamma());
+  const t5 = sumQ.sub(sumP).mul(sumP.digamma());
+  return t1.sub(t2).add(t3).add(t4).add(t5);
+});
+
+registerKl(Dirichlet, Dirichlet, (p, q) => {
+  const sumP = p.concentration.sum(-1);
+  const sumQ = q.concentration.sum(-1);
+  const t1 = sumP.lgamma().sub(sumQ.lgamma());
+  const t2 = p.concentration.lgamma().sub(q.concentration.lgamma()).sum(-1);
+  const t3 = p.concentration.sub(q.concentration);
+  const t4 = p.concentration.digamma().sub(sumP.digamma().unsqueeze(-1));
+  return t1.sub(t2).add(t3.mul(t4).sum(-1));
 });

@@ -1,8 +1,9 @@
-/** Conversions between probabilities and logits, as torch.distributions.utils. */
+/** Conversions between probabilities and logits, as torch.distributions.utils, and the samplers. */
+import { binding, type Handle } from '../binding';
+import { op, opId } from '../ops';
 import { scope } from '../memory';
-import type { Tensor } from '../tensor';
+import { type Tensor, wrap } from '../tensor';
 import { finfo } from '../dtype';
-
 
 /** Probabilities clamped into [eps, 1 - eps], so their logs stay finite. */
 export function clampProbs(probs: Tensor): Tensor {
@@ -21,4 +22,27 @@ export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
 /** Probabilities from log-odds (sigmoid, binary) or from logits over the last dimension (softmax). */
 export function logitsToProbs(logits: Tensor, isBinary = false): Tensor {
   return isBinary ? logits.sigmoid() : logits.softmax(-1);
+}
+
+// LibTorch's samplers behind Gamma and Dirichlet (private aten ops, which the generated surface
+// leaves out), called by schema as every op is.
+const OPS = {
+  standardGamma: op('aten::_standard_gamma'),
+  sampleDirichlet: op('aten::_sample_dirichlet'),
+  dirichletGrad: op('aten::_dirichlet_grad'),
+};
+
+/** Gamma(concentration, 1) draws; differentiable in concentration (LibTorch's implicit gradient). */
+export function standardGamma(concentration: Tensor): Tensor {
+  return wrap(binding.call(opId(OPS.standardGamma), concentration._h) as Handle);
+}
+
+/** Dirichlet draws over the last dimension (no gradient: Dirichlet.rsample adds it). */
+export function sampleDirichlet(concentration: Tensor): Tensor {
+  return wrap(binding.call(opId(OPS.sampleDirichlet), concentration._h) as Handle);
+}
+
+/** The implicit reparameterization gradient of Dirichlet draws x with respect to alpha. */
+export function dirichletGrad(x: Tensor, alpha: Tensor, total: Tensor): Tensor {
+  return wrap(binding.call(opId(OPS.dirichletGrad), x._h, alpha._h, total._h) as Handle);
 }

@@ -47,6 +47,7 @@ export function pySize(x: number | number[]): string {
 
 /** A number as Python's repr prints a float (`1e-05`, `1.0`), for module reprs. */
 export function pyFloat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-4 || a >= 1e16)) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
