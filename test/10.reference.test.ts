@@ -430,6 +430,24 @@ Object.assign(build, {
   },
 });
 
+Object.assign(build, {
+  module_backward_hook: () => {
+    torch.manualSeed(0);
+    const lin = new torch.nn.Linear(4, 3);
+    const act = new torch.nn.Tanh();
+    const seen: (Tensor | null)[] = [];
+    lin.registerFullBackwardHook((_m, gi, go) => void seen.push(gi[0], go[0]));
+    act.registerFullBackwardHook((_m, gi) => [gi[0]!.mul(2)]);
+    const x = torch.randn(2, 4).requiresGrad_();
+    act.call(lin.call(x)).pow(2).sum().backward();
+    const seen2: [boolean, Tensor][] = [];
+    const lin2 = new torch.nn.Linear(4, 2);
+    lin2.registerFullBackwardHook((_m, gi, go) => void seen2.push([gi[0] === null, go[0]!]));
+    lin2.call(torch.randn(3, 4)).pow(2).sum().backward();
+    return flatAll(seen[0]!, seen[1]!, x.grad!, lin.weight.grad!, torch.tensor([Number(seen2[0][0])], { dtype: 'float32' }), seen2[0][1], lin2.weight.grad!);
+  },
+});
+
 // Gradient clipping, as make_fixtures.py's clip_grad_norm_* cases.
 function clipped(normType: number): Tensor {
   torch.manualSeed(0);

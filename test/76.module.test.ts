@@ -108,6 +108,58 @@ describe('nn.Module', () => {
     lin.dispose();
   });
 
+  it('full backward hooks: gradInput per positional argument, replacement, removal, kept gradients and Python\'s errors', () => {
+    // Values against Python: 10.reference module_backward_hook. Here: the shapes of the calls.
+    class Scaled extends nn.Module {
+      forward(x: torch.Tensor, k: number, y: torch.Tensor): torch.Tensor[] {
+        return [x.mul(k), y.mul(x)];
+      }
+    }
+    const m = new Scaled();
+    const calls: [number, (torch.Tensor | null)[], (torch.Tensor | null)[]][] = [];
+    const h = m.registerFullBackwardHook((_m, gi, go) => void calls.push([calls.length, gi, go]));
+    torch.scope(() => {
+      const x = torch.tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+      const y = torch.tensor([3, 4], { dtype: 'float32' }); // needs no gradient
+      const [a, b] = m.call(x, 3, y);
+      a.sum().add(b.sum()).backward();
+      expect(calls.length).toBe(1);
+      const [, gi, go] = calls[0];
+      expect(gi.length).toBe(3);
+      expect(gi[1]).toBeNull(); // a number
+      expect(gi[2]).toBeNull(); // needs no gradient
+      expect(gi[0]!.toArray()).toEqual([6, 7]); // 3 + y
+      expect(go.map((g) => g!.toArray())).toEqual([[1, 1], [1, 1]]);
+      expect(x.grad!.toArray()).toEqual([6, 7]);
+    });
+    // The gradients given to the hook lived until the scope that called backward() ended.
+    expect(calls[0][1][0]!.isDisposed).toBe(true);
+    h.remove();
+    torch.scope(() => {
+      const x = torch.ones(2).requiresGrad_();
+      const [a] = m.call(x, 2, torch.ones(2));
+      a.sum().backward();
+    });
+    expect(calls.length).toBe(1);
+
+    const lin = new nn.Linear(2, 2);
+    const bad = lin.registerFullBackwardHook(() => [null, null]);
+    torch.scope(() => {
+      expect(() => lin.call(torch.ones(1, 2).requiresGrad_()).sum().backward()).toThrow('Backward hook returned an invalid number of grad_input, got 2, but expected 1');
+    });
+    bad.remove();
+    lin.registerFullBackwardHook(() => [torch.ones(1, 2)]);
+    torch.scope(() => {
+      expect(() => lin.call(torch.ones(1, 2)).sum().backward()).toThrow(
+        'Backward hook for Modules where no input requires gradient should always return None or None for all gradients.',
+      );
+    });
+    expect(() => lin.registerFullBackwardHook('x' as never)).toThrow('registerFullBackwardHook(): hook must be a function');
+    // Without gradients (noGrad) the hooks are not attached and nothing changes.
+    torch.scope(() => expect(torch.noGrad(() => lin.call(torch.ones(1, 2))).requiresGrad).toBe(false));
+    lin.dispose();
+  });
+
   it('a hooked output survives the container that frees the other intermediates, until the caller\'s scope ends', () => {
     const inner = new nn.Linear(3, 4);
     const seq = new nn.Sequential(inner, new nn.ReLU(), new nn.Linear(4, 2), new nn.Tanh());

@@ -17,6 +17,7 @@ import { carriedTensors, keep, pin, release } from '../memory';
 import { Tensor } from '../tensor';
 import { noGrad, zeroGrads } from '../autograd';
 import { Parameter } from './parameter';
+import { type FullBackwardHook, withBackwardHooks } from './backward_hook';
 import type { DTypeLike } from '../dtype';
 import type { DeviceLike } from '../device';
 
@@ -92,6 +93,7 @@ interface Meta {
   names: Map<string, string>; // field -> state-dict key, for explicit registrations
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  backwardHooks: Map<number, FullBackwardHook>;
   /** `module.call`, bound to the module. */
   call?: (...args: unknown[]) => unknown;
 }
@@ -101,7 +103,7 @@ let hookId = 0;
 function meta(m: Module): Meta {
   let x = META.get(m);
   if (x === undefined) {
-    x = { buffers: new Set(), nonPersistent: new Set(), names: new Map(), preHooks: new Map(), hooks: new Map() };
+    x = { buffers: new Set(), nonPersistent: new Set(), names: new Map(), preHooks: new Map(), hooks: new Map(), backwardHooks: new Map() };
     META.set(m, x);
   }
   return x;
@@ -126,11 +128,17 @@ export abstract class Module {
   }
 
   private runHooked(m: Meta, args: unknown[]): unknown {
-    if (m.preHooks.size === 0 && m.hooks.size === 0) return this.forward(...args);
+    if (m.preHooks.size === 0 && m.hooks.size === 0 && m.backwardHooks.size === 0) return this.forward(...args);
     for (const h of m.preHooks.values()) {
       const r = h(this, args);
       if (r !== undefined) args = r;
     }
+    if (m.backwardHooks.size === 0) return this.forwardAndHooks(m, args);
+    // Python's order: the input node, forward, the forward hooks, then the output node.
+    return withBackwardHooks(this, [...m.backwardHooks.values()], args, (a) => this.forwardAndHooks(m, a));
+  }
+
+  private forwardAndHooks(m: Meta, args: unknown[]): unknown {
     let out = this.forward(...args);
     if (m.hooks.size === 0) return out;
     for (const h of m.hooks.values()) {
@@ -154,6 +162,19 @@ export abstract class Module {
     const id = hookId++;
     meta(this).hooks.set(id, hook);
     return { remove: () => void meta(this).hooks.delete(id) };
+  }
+
+  /**
+   * Calls `hook(module, gradInput, gradOutput)` when the gradients with respect to this module's
+   * inputs are computed (one entry per positional argument, null where it is not a tensor or
+   * needs no gradient); returning an array replaces gradInput. Python's
+   * `register_full_backward_hook`. The gradients given to the hook outlive the backward pass.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new TorchTypeError('registerFullBackwardHook(): hook must be a function');
+    const id = hookId++;
+    meta(this).backwardHooks.set(id, hook);
+    return { remove: () => void meta(this).backwardHooks.delete(id) };
   }
 
   // ---- registration ------------------------------------------------------------------------
@@ -467,7 +488,7 @@ export abstract class Module {
     if (m !== undefined) {
       META.set(copy, {
         buffers: new Set(m.buffers), nonPersistent: new Set(m.nonPersistent), names: new Map(m.names),
-        preHooks: new Map(m.preHooks), hooks: new Map(m.hooks),
+        preHooks: new Map(m.preHooks), hooks: new Map(m.hooks), backwardHooks: new Map(m.backwardHooks),
       });
     }
     return copy;
