@@ -402,6 +402,55 @@ Object.assign(build, {
     return flatAll(d.sample([2]), r, d.logProb(f32([0.5, -1.0, 0.0, 3.0])), d.entropy(), d.mean, d.mode, d.variance, df.grad!, loc.grad!, scale.grad!,
       new D.StudentT(4.0).sample([3]));
   },
+  dist_cauchy: () => {
+    torch.manualSeed(16);
+    const loc = f32([0.0, 1.0]).requiresGrad_();
+    const scale = f32([1.0, 0.5]).requiresGrad_();
+    const d = new D.Cauchy(loc, scale);
+    const r = d.rsample([3]);
+    r.sum().backward();
+    const h = new D.HalfCauchy(f32([1.0, 2.0]));
+    const v = f32([0.5, 3.0]);
+    const p = f32([0.25, 0.8]);
+    return flatAll(d.sample([2]), r, d.logProb(v), d.cdf(v), d.icdf(p), d.entropy(), d.mean, d.mode, d.variance, loc.grad!, scale.grad!,
+      h.sample([2]), h.rsample(), h.logProb(v), new D.HalfCauchy(1.0, { validateArgs: false }).logProb(f32([0.5, -1.0])), h.cdf(v), h.icdf(p), h.entropy(), h.mean, h.mode, h.variance);
+  },
+  dist_half_normal: () => {
+    torch.manualSeed(17);
+    const scale = f32([1.0, 0.5, 2.0]).requiresGrad_();
+    const d = new D.HalfNormal(scale);
+    const r = d.rsample([3]);
+    r.sum().backward();
+    const v = f32([0.5, 1.0, 0.0]);
+    return flatAll(d.sample([2]), r, d.logProb(v), new D.HalfNormal(scale, { validateArgs: false }).logProb(f32([-0.5, 1.0, 2.0])), d.cdf(v), d.icdf(f32([0.1, 0.5, 0.9])), d.entropy(), d.mean, d.mode, d.variance, scale.grad!,
+      new D.HalfNormal(1.5).sample([2]));
+  },
+  dist_gumbel: () => {
+    torch.manualSeed(18);
+    const loc = f32([0.0, 2.0]).requiresGrad_();
+    const scale = f32([1.0, 3.0]).requiresGrad_();
+    const d = new D.Gumbel(loc, scale);
+    const r = d.rsample([3]);
+    r.sum().backward();
+    const v = f32([0.5, -1.0]);
+    return flatAll(d.sample([2]), r, d.logProb(v), d.cdf(v), d.icdf(f32([0.3, 0.9])), d.entropy(), d.mean, d.mode, d.stddev, d.variance,
+      loc.grad!, scale.grad!, new D.Gumbel(1.0, 2.0).sample([3]));
+  },
+  dist_geometric: () => {
+    torch.manualSeed(19);
+    const d = new D.Geometric({ probs: f32([0.2, 0.5, 1.0]) });
+    const e = new D.Geometric({ logits: f32([-1.0, 0.5]) });
+    return flatAll(d.sample([4]), e.sample([2]), d.logProb(f32([0, 3, 0])), e.logProb(f32([2, 0])), d.entropy(), e.entropy(), d.mean, d.variance, d.mode,
+      e.probs, d.logits.clamp(-50, 50));
+  },
+  dist_kl_more2: () => {
+    const kl = D.klDivergence;
+    const g = kl(new D.Gumbel(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Gumbel(f32([0.5, -1.0]), f32([0.5, 1.0])));
+    const ge = kl(new D.Geometric({ probs: f32([0.2, 0.7]) }), new D.Geometric({ probs: f32([0.5, 0.4]) }));
+    const hn = kl(new D.HalfNormal(f32([1.0, 2.0])), new D.HalfNormal(f32([0.5, 3.0])));
+    const ca = kl(new D.Cauchy(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Cauchy(f32([0.5, -1.0]), f32([0.5, 1.0])));
+    return flatAll(g, ge, hn, ca);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

@@ -87,6 +87,27 @@ describe('torch.distributions', () => {
     });
   });
 
+  it('Cauchy, HalfCauchy, HalfNormal, Gumbel and Geometric check and print as Python does', () => {
+    torch.scope(() => {
+      expect(() => new D.Geometric({ probs: f32([0.5, 0, 0]) })).toThrow(
+        'Expected parameter probs (Tensor of shape (3,)) of distribution Geometric(probs: torch.Size([3])) to be positive but found invalid values:\ntensor([0., 0.])',
+      );
+      expect(() => new D.HalfNormal(f32([1, -1]))).toThrow(
+        'Expected parameter scale (Tensor of shape (2,)) of distribution HalfNormal() to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([ 1., -1.])',
+      );
+      expect(() => new D.Gumbel(0, -1)).toThrow(
+        'Expected parameter scale (Tensor of shape ()) of distribution Gumbel(loc: 0.0, scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n-1.0',
+      );
+      expect(() => new D.HalfCauchy(1).logProb(f32([-1]))).toThrow(
+        'Expected value argument (Tensor of shape (1,)) to be within the support (GreaterThanEq(lower_bound=0.0)) of the distribution HalfCauchy(), but found invalid values:\ntensor([-1.])',
+      );
+      expect(() => new D.Geometric({})).toThrow('Either `probs` or `logits` must be specified, but not both.');
+      expect(
+        [new D.Cauchy(0, 1), new D.HalfCauchy(1), new D.HalfNormal(torch.ones(2)), new D.Gumbel(0, 1), new D.Geometric({ probs: 0.5 }), new D.Geometric({ logits: torch.zeros(2) })].map(String),
+      ).toEqual(['Cauchy(loc: 0.0, scale: 1.0)', 'HalfCauchy()', 'HalfNormal()', 'Gumbel(loc: 0.0, scale: 1.0)', 'Geometric(probs: 0.5)', 'Geometric(logits: torch.Size([2]))']);
+    });
+  });
+
   it('every method leaves only its result; dispose() frees what the distribution made', () => {
     const loc = torch.zeros(4, 3);
     const before = torch.memory().tensors;
@@ -97,6 +118,8 @@ describe('torch.distributions', () => {
       new D.MultivariateNormal(loc, { covarianceMatrix: torch.eye(3) }),
       new D.Gamma(torch.ones(3), 2), new D.Chi2(torch.ones(3)), new D.Dirichlet(torch.ones(4, 3)), new D.Beta(torch.ones(3), 2),
       new D.StudentT(torch.full([3], 3, { dtype: 'float32' }), loc, 2),
+      new D.Cauchy(loc, 2), new D.HalfCauchy(torch.ones(3)), new D.HalfNormal(torch.ones(3)), new D.Gumbel(loc, 1),
+      new D.Geometric({ probs: torch.full([3], 0.5) }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -108,7 +131,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 10); // the ten tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 13); // the 13 tensor arguments made above
     loc.dispose();
   });
 

@@ -23,6 +23,10 @@ import { MultivariateNormal, mahalanobis } from './multivariate_normal';
 import { Gamma } from './gamma';
 import { Beta } from './beta';
 import { Dirichlet } from './dirichlet';
+import { Cauchy } from './cauchy';
+import { HalfNormal } from './half_normal';
+import { Gumbel } from './gumbel';
+import { Geometric } from './geometric';
 
 type DistClass = abstract new (...args: never[]) => Distribution;
 type KlFn = (p: never, q: never) => Tensor;
@@ -153,4 +157,25 @@ registerKl(Dirichlet, Dirichlet, (p, q) => {
   const t3 = p.concentration.sub(q.concentration);
   const t4 = p.concentration.digamma().sub(sumP.digamma().unsqueeze(-1));
   return t1.sub(t2).add(t3.mul(t4).sum(-1));
+});
+
+const EULER = 0.57721566490153286060;
+registerKl(Gumbel, Gumbel, (p, q) => {
+  const ct1 = p.scale.div(q.scale);
+  const ct2 = q.loc.div(q.scale);
+  const ct3 = p.loc.div(q.scale);
+  const t1 = ct1.log().neg().sub(ct2).add(ct3);
+  const t2 = ct1.mul(EULER);
+  const t3 = ct2.add(ct1.add(1).lgamma()).sub(ct3).exp();
+  return t1.add(t2).add(t3).sub(1 + EULER);
+});
+
+registerKl(Geometric, Geometric, (p, q) => p.entropy().neg().sub(q.probs.neg().log1p().div(p.probs)).sub(q.logits));
+
+registerKl(HalfNormal, HalfNormal, (p, q) => klDivergence(p.baseDist, q.baseDist));
+
+registerKl(Cauchy, Cauchy, (p, q) => {
+  const t1 = p.scale.add(q.scale).pow(2).add(p.loc.sub(q.loc).pow(2)).log();
+  const t2 = p.scale.mul(4).mul(q.scale).log();
+  return t1.sub(t2);
 });

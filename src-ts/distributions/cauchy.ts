@@ -1,0 +1,131 @@
+/**
+ * The Cauchy (Lorentz) distribution with median `loc` and half width `scale`, and HalfCauchy:
+ * |X| for X ~ Cauchy(0, scale), as Python's (a Cauchy through AbsTransform).
+ */
+import { full, where, zerosLike } from '../generated/ops';
+import { scope } from '../memory';
+import type { Tensor } from '../tensor';
+import { Distribution, broadcastAll } from './distribution';
+import * as constraints from './constraints';
+
+const LOG_PI = Math.log(Math.PI);
+const LOG_2 = Math.log(2);
+
+export class Cauchy extends Distribution {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  get hasRsample(): boolean {
+    return true;
+  }
+
+  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
+    const [[l, s], scalar] = broadcastAll(loc, scale);
+    super(scalar ? [] : l.shape, [], options.validateArgs);
+    this.loc = l;
+    this.scale = s;
+    this.checkArgs();
+  }
+  get argConstraints(): Record<string, constraints.Constraint> {
+    return { loc: constraints.real, scale: constraints.positive };
+  }
+  get support(): constraints.Constraint {
+    return constraints.real;
+  }
+  /** Undefined: NaN. */
+  get mean(): Tensor {
+    return full(this.extendedShape(), NaN, { dtype: this.loc.dtype, device: this.loc.device });
+  }
+  get mode(): Tensor {
+    return this.loc.alias();
+  }
+  /** Infinite. */
+  get variance(): Tensor {
+    return full(this.extendedShape(), Infinity, { dtype: this.loc.dtype, device: this.loc.device });
+  }
+  rsample(sampleShape: number[] = []): Tensor {
+    const shape = this.extendedShape(sampleShape);
+    return scope(() => {
+      const eps = full(shape, 0, { dtype: this.loc.dtype, device: this.loc.device }).cauchy_();
+      return this.loc.add(eps.mul(this.scale));
+    });
+  }
+  logProb(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => this.scale.log().neg().sub(LOG_PI).sub(value.sub(this.loc).div(this.scale).pow(2).add(1).log()));
+  }
+  cdf(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => value.sub(this.loc).div(this.scale).atan().div(Math.PI).add(0.5));
+  }
+  icdf(value: Tensor): Tensor {
+    return scope(() => value.sub(0.5).mul(Math.PI).tan().mul(this.scale).add(this.loc));
+  }
+  entropy(): Tensor {
+    return scope(() => this.scale.log().add(Math.log(4 * Math.PI)));
+  }
+  protected ownedTensors(): Tensor[] {
+    return [this.loc, this.scale];
+  }
+}
+
+export class HalfCauchy extends Distribution {
+  readonly baseDist: Cauchy;
+  get hasRsample(): boolean {
+    return true;
+  }
+
+  constructor(scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
+    const base = new Cauchy(0, scale, { validateArgs: false });
+    super(base.batchShape, [], options.validateArgs);
+    this.baseDist = base;
+    this.checkArgs();
+  }
+  get scale(): Tensor {
+    return this.baseDist.scale;
+  }
+  get argConstraints(): Record<string, constraints.Constraint> {
+    return { scale: constraints.positive };
+  }
+  get support(): constraints.Constraint {
+    return constraints.nonnegative;
+  }
+  get mean(): Tensor {
+    return full(this.extendedShape(), Infinity, { dtype: this.scale.dtype, device: this.scale.device });
+  }
+  get mode(): Tensor {
+    return zerosLike(this.scale);
+  }
+  get variance(): Tensor {
+    return this.baseDist.variance;
+  }
+  rsample(sampleShape: number[] = []): Tensor {
+    return scope(() => this.baseDist.rsample(sampleShape).abs());
+  }
+  sample(sampleShape: number[] = []): Tensor {
+    return scope(() => this.baseDist.sample(sampleShape).abs());
+  }
+  logProb(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => where(value.ge(0), this.baseDist.logProb(value).add(LOG_2), -Infinity));
+  }
+  cdf(value: Tensor): Tensor {
+    this.validateSample(value);
+    return scope(() => this.baseDist.cdf(value).mul(2).sub(1));
+  }
+  icdf(prob: Tensor): Tensor {
+    return scope(() => this.baseDist.icdf(prob.add(1).div(2)));
+  }
+  entropy(): Tensor {
+    return scope(() => this.baseDist.entropy().sub(LOG_2));
+  }
+  protected ownedTensors(): Tensor[] {
+    return [];
+  }
+  dispose(): void {
+    this.baseDist.dispose();
+  }
+  /** Python prints no parameters here (scale lives in the base Cauchy). */
+  toString(): string {
+    return 'HalfCauchy()';
+  }
+}
