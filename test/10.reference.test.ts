@@ -451,6 +451,26 @@ Object.assign(build, {
     const ca = kl(new D.Cauchy(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Cauchy(f32([0.5, -1.0]), f32([0.5, 1.0])));
     return flatAll(g, ge, hn, ca);
   },
+  dist_transformed: () => {
+    torch.manualSeed(20);
+    const T = D.transforms;
+    const mu = f32([0.0, 0.5, -1.0]).requiresGrad_();
+    const std = f32([1.0, 0.3, 2.0]).requiresGrad_();
+    const pi = new D.TransformedDistribution(new D.Normal(mu, std), [new T.TanhTransform({ cacheSize: 1 })]);
+    const a = pi.rsample([2]);
+    const logp = pi.logProb(a);
+    a.sum().add(logp.sum()).backward();
+    const lg = new D.TransformedDistribution(new D.Uniform(torch.zeros(2), torch.ones(2)), [new T.SigmoidTransform().inv, new T.AffineTransform(f32([1.0, -1.0]), 2.0)]);
+    const v = f32([0.5, -2.0]);
+    const x = lg.sample([3]);
+    const ln = new D.TransformedDistribution(new D.Normal(f32([0.0, 1.0]), f32([1.0, 0.5])), new T.ComposeTransform([new T.ExpTransform(), new T.PowerTransform(torch.tensor(2.0))]));
+    const w = f32([1.5, 4.0]);
+    const dec = new D.TransformedDistribution(new D.Normal(0.0, 1.0), [new T.AffineTransform(0.0, -3.0)]);
+    const iv = new D.TransformedDistribution(new D.Exponential(f32([1.0, 2.0])), [new T.ExpTransform().inv]);
+    return flatAll(a, logp, mu.grad!, std.grad!, x, lg.logProb(v), lg.cdf(v), lg.icdf(f32([0.2, 0.7])), ln.sample([2]), ln.logProb(w), ln.cdf(w),
+      ln.icdf(f32([0.3, 0.6])), dec.cdf(f32([1.0, -1.0])), dec.icdf(f32([0.1, 0.9])), dec.logProb(f32([0.5])),
+      iv.logProb(f32([-0.5, 0.3])), iv.rsample([2]));
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

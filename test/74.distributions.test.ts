@@ -108,6 +108,40 @@ describe('torch.distributions', () => {
     });
   });
 
+  it('TransformedDistribution: a squashed Gaussian keeps its pre-tanh sample (cacheSize 1), frees the rest, and reports bad calls', () => {
+    const T = D.transforms;
+    const mu = f32([20, 0]); // tanh(20) rounds to 1 in float32
+    const before = torch.memory().tensors;
+    torch.scope(() => {
+      const cached = new D.TransformedDistribution(new D.Normal(mu, 1), [new T.TanhTransform({ cacheSize: 1 })]);
+      const plain = new D.TransformedDistribution(new D.Normal(mu, 1), new T.TanhTransform());
+      torch.manualSeed(0);
+      const a = cached.rsample();
+      expect(a.max().item()).toBe(1);
+      expect(cached.logProb(a).isfinite().all().item()).toBe(true); // the cached x, not atanh(1)
+      expect(plain.logProb(a).isfinite().all().item()).toBe(false); // as in Python without the cache
+      expect(plain.support.toString()).toBe('Interval(lower_bound=-1.0, upper_bound=1.0)');
+    });
+    expect(torch.memory().tensors).toBe(before); // the cache lived in the scope, and went with it
+    torch.scope(() => {
+      const t = new T.TanhTransform({ cacheSize: 1 });
+      const x = f32([0.5]);
+      const y = t.call(x);
+      expect(t.call(x)).toBe(y);
+      expect(t.inv.call(y)).toBe(x);
+      expect(t.inv.inv).toBe(t);
+      expect(String(t.inv)).toBe('_InverseTransform(TanhTransform())');
+      expect(String(new T.ComposeTransform([new T.ExpTransform(), new T.AffineTransform(0, 2)]))).toBe('ComposeTransform(\n    ExpTransform(),\n    AffineTransform()\n)');
+      expect(String(new D.TransformedDistribution(new D.Normal(0, 1), []))).toBe('TransformedDistribution()');
+      expect(() => new T.ExpTransform({ cacheSize: 2 })).toThrow('cache_size must be 0 or 1');
+      expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');
+      expect(() => new D.TransformedDistribution(new D.Normal(0, 1), 'exp' as never)).toThrow('transforms must be a Transform or list, but was exp');
+      expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.AffineTransform(torch.zeros(3), 1)])).toThrow(torch.NotImplementedError);
+      expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.ExpTransform()]).logProb(f32([-1]))).toThrow(/to be within the support \(GreaterThan\(lower_bound=0.0\)\)/);
+    });
+    mu.dispose();
+  });
+
   it('every method leaves only its result; dispose() frees what the distribution made', () => {
     const loc = torch.zeros(4, 3);
     const before = torch.memory().tensors;

@@ -8,11 +8,8 @@ import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { Distribution } from './distribution';
 import * as constraints from './constraints';
+import { sumRightmost } from './utils';
 
-// Sums out the `dim` rightmost dimensions (Python's _sum_rightmost).
-function sumRightmost(t: Tensor, dim: number): Tensor {
-  return dim === 0 ? t : t.reshape([...t.shape.slice(0, t.dim() - dim), -1]).sum(-1);
-}
 
 export class Independent extends Distribution {
   constructor(readonly baseDist: Distribution, readonly reinterpretedBatchNdims: number, options: { validateArgs?: boolean } = {}) {

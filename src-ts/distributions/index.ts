@@ -18,6 +18,11 @@ export { Cauchy, HalfCauchy } from './cauchy';
 export { HalfNormal } from './half_normal';
 export { Gumbel } from './gumbel';
 export { Geometric } from './geometric';
+export { TransformedDistribution } from './transformed_distribution';
+export {
+  Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
+} from './transforms';
+export * as transforms from './transforms';
 export { Independent } from './independent';
 export { klDivergence, registerKl } from './kl';
 export * as kl from './kl';

@@ -24,6 +24,11 @@ export function logitsToProbs(logits: Tensor, isBinary = false): Tensor {
   return isBinary ? logits.sigmoid() : logits.softmax(-1);
 }
 
+/** Sums out the `dim` rightmost dimensions (Python's _sum_rightmost). */
+export function sumRightmost(t: Tensor, dim: number): Tensor {
+  return dim === 0 ? t : t.reshape([...t.shape.slice(0, t.dim() - dim), -1]).sum(-1);
+}
+
 // LibTorch's samplers behind Gamma and Dirichlet (private aten ops, which the generated surface
 // leaves out), called by schema as every op is.
 const OPS = {

@@ -1,0 +1,415 @@
+/**
+ * torch.distributions.transforms: invertible maps with log |det J|, for TransformedDistribution.
+ * `t.call(x)` maps forward, `t.inv` is the inverse transform, `t.logAbsDetJacobian(x, y)` the log
+ * of the absolute Jacobian determinant. The elementwise transforms (Exp, Power, Sigmoid, Tanh, Abs,
+ * Affine) compute what Python's compute, op for op.
+ *
+ * `cacheSize: 1` remembers the last (x, y) pair, so `inv(y)` of the y just made returns x itself:
+ * `TanhTransform({ cacheSize: 1 })` keeps atanh off samples that rounded to ±1 (as SAC's squashed
+ * Normal relies on). The cached tensors stay alive (into the scope that called `call`) while cached.
+ */
+import { ValueError } from '../errors';
+import { finfo } from '../dtype';
+import { fullLike, zerosLike } from '../generated/ops';
+import { softplus } from '../nn/functional';
+import { keep } from '../memory';
+import { Tensor } from '../tensor';
+import * as constraints from './constraints';
+import { broadcastAll } from './distribution';
+import { sumRightmost } from './utils';
+
+/** The shape two or more shapes broadcast to (torch.broadcast_shapes). */
+export function broadcastShapes(...shapes: number[][]): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = new Array(n).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const k = n - s.length + i;
+      if (s[i] === 1) continue;
+      if (out[k] !== 1 && out[k] !== s[i]) throw new ValueError(`Shape mismatch: objects cannot be broadcast to a single shape: [${shapes.map((x) => x.join(', ')).join('], [')}]`);
+      out[k] = s[i];
+    }
+  }
+  return out;
+}
+
+export interface TransformOptions {
+  /** 0 (no caching) or 1 (the latest pair). */
+  cacheSize?: number;
+}
+
+export abstract class Transform {
+  readonly cacheSize: number;
+  private cached: [Tensor, Tensor] | null = null;
+  private inverse: Transform | null = null;
+
+  constructor(options: TransformOptions = {}) {
+    const cacheSize = options.cacheSize ?? 0;
+    if (cacheSize !== 0 && cacheSize !== 1) throw new ValueError('cache_size must be 0 or 1');
+    this.cacheSize = cacheSize;
+  }
+  /** Valid inputs. */
+  abstract get domain(): constraints.Constraint;
+  /** Valid outputs (the inverse's inputs). */
+  abstract get codomain(): constraints.Constraint;
+  /** Whether inv(call(x)) is x for every x in the domain. */
+  get bijective(): boolean {
+    return false;
+  }
+  /** +1 or -1 (or a tensor of them): whether the map increases or decreases. */
+  get sign(): number | Tensor {
+    throw new ValueError(`${this.constructor.name} has no sign`);
+  }
+  /** The event dimensions it acts on, when domain and codomain agree. */
+  get eventDim(): number {
+    if (this.domain.eventDim === this.codomain.eventDim) return this.domain.eventDim;
+    throw new ValueError('Please use either .domain.event_dim or .codomain.event_dim');
+  }
+  /** The inverse transform (the same object each time). */
+  get inv(): Transform {
+    return (this.inverse ??= new InverseTransform(this));
+  }
+  /** y = t(x). */
+  call(x: Tensor): Tensor {
+    if (this.cacheSize === 0) return this.forwardImpl(x);
+    if (this.cached !== null && x === this.cached[0] && !this.cached[1].isDisposed) return this.cached[1];
+    const y = this.forwardImpl(x);
+    this.cached = [keep(x), keep(y)];
+    return y;
+  }
+  /** x = t⁻¹(y) (what `t.inv.call(y)` runs). */
+  invCall(y: Tensor): Tensor {
+    if (this.cacheSize === 0) return this.inverseImpl(y);
+    if (this.cached !== null && y === this.cached[1] && !this.cached[0].isDisposed) return this.cached[0];
+    const x = this.inverseImpl(y);
+    this.cached = [keep(x), keep(y)];
+    return x;
+  }
+  /** log |dy/dx|, elementwise over the batch. */
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    void x;
+    void y;
+    throw new ValueError(`${this.constructor.name} has no log_abs_det_jacobian`);
+  }
+  /** The output shape for an input shape (parameters may broadcast it). */
+  forwardShape(shape: number[]): number[] {
+    return shape;
+  }
+  inverseShape(shape: number[]): number[] {
+    return shape;
+  }
+  protected abstract forwardImpl(x: Tensor): Tensor;
+  protected abstract inverseImpl(y: Tensor): Tensor;
+  toString(): string {
+    return `${this.constructor.name}()`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+class InverseTransform extends Transform {
+  constructor(readonly base: Transform) {
+    super({ cacheSize: base.cacheSize });
+  }
+  get domain(): constraints.Constraint {
+    return this.base.codomain;
+  }
+  get codomain(): constraints.Constraint {
+    return this.base.domain;
+  }
+  get bijective(): boolean {
+    return this.base.bijective;
+  }
+  get sign(): number | Tensor {
+    return this.base.sign;
+  }
+  get inv(): Transform {
+    return this.base;
+  }
+  call(x: Tensor): Tensor {
+    return this.base.invCall(x);
+  }
+  invCall(y: Tensor): Tensor {
+    return this.base.call(y);
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return this.base.logAbsDetJacobian(y, x).neg();
+  }
+  forwardShape(shape: number[]): number[] {
+    return this.base.inverseShape(shape);
+  }
+  inverseShape(shape: number[]): number[] {
+    return this.base.forwardShape(shape);
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return this.base.invCall(x);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return this.base.call(y);
+  }
+  toString(): string {
+    return `_InverseTransform(${this.base.toString()})`;
+  }
+}
+
+/** Applies `parts` in order; its log |det J| sums theirs. */
+export class ComposeTransform extends Transform {
+  readonly parts: Transform[];
+  /** `cacheSize` caches the composition's own (x, y) pair; each part keeps its own setting. */
+  constructor(parts: Transform[], options: TransformOptions = {}) {
+    super(options);
+    if (!Array.isArray(parts) || !parts.every((p) => p instanceof Transform)) throw new ValueError('ComposeTransform: parts must be a list of Transforms');
+    this.parts = parts;
+  }
+  get domain(): constraints.Constraint {
+    if (this.parts.length === 0) return constraints.real;
+    const domain = this.parts[0].domain;
+    let eventDim = this.parts[this.parts.length - 1].codomain.eventDim;
+    for (const part of [...this.parts].reverse()) {
+      eventDim += part.domain.eventDim - part.codomain.eventDim;
+      eventDim = Math.max(eventDim, part.domain.eventDim);
+    }
+    return eventDim > domain.eventDim ? constraints.independent(domain, eventDim - domain.eventDim) : domain;
+  }
+  get codomain(): constraints.Constraint {
+    if (this.parts.length === 0) return constraints.real;
+    const codomain = this.parts[this.parts.length - 1].codomain;
+    let eventDim = this.parts[0].domain.eventDim;
+    for (const part of this.parts) {
+      eventDim += part.codomain.eventDim - part.domain.eventDim;
+      eventDim = Math.max(eventDim, part.codomain.eventDim);
+    }
+    return eventDim > codomain.eventDim ? constraints.independent(codomain, eventDim - codomain.eventDim) : codomain;
+  }
+  get bijective(): boolean {
+    return this.parts.every((p) => p.bijective);
+  }
+  get sign(): number | Tensor {
+    let sign: number | Tensor = 1;
+    for (const p of this.parts) sign = mulSign(sign, p.sign);
+    return sign;
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    if (this.parts.length === 0) return zerosLike(x);
+    const xs = [x];
+    for (const part of this.parts.slice(0, -1)) xs.push(part.call(xs[xs.length - 1]));
+    xs.push(y);
+    let eventDim = this.domain.eventDim;
+    let total: Tensor | null = null;
+    this.parts.forEach((part, i) => {
+      const term = sumRightmost(part.logAbsDetJacobian(xs[i], xs[i + 1]), eventDim - part.domain.eventDim);
+      total = total === null ? term : total.add(term);
+      eventDim += part.codomain.eventDim - part.domain.eventDim;
+    });
+    return total as unknown as Tensor;
+  }
+  forwardShape(shape: number[]): number[] {
+    return this.parts.reduce((s, p) => p.forwardShape(s), shape);
+  }
+  inverseShape(shape: number[]): number[] {
+    return [...this.parts].reverse().reduce((s, p) => p.inverseShape(s), shape);
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return this.parts.reduce((v, p) => p.call(v), x);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return [...this.parts].reverse().reduce((v, p) => p.inv.call(v), y);
+  }
+  toString(): string {
+    return `ComposeTransform(\n    ${this.parts.map(String).join(',\n    ')}\n)`;
+  }
+}
+
+/** A product of signs, kept a plain number while every factor is one. */
+export function mulSign(a: number | Tensor, b: number | Tensor): number | Tensor {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (typeof a === 'number') return (b as Tensor).mul(a);
+  return a.mul(b);
+}
+
+/** y = exp(x). */
+export class ExpTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  get sign(): number {
+    return 1;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return x.exp();
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.log();
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return x.alias();
+  }
+}
+
+/** y = x^exponent on positive x. */
+export class PowerTransform extends Transform {
+  readonly exponent: Tensor;
+  constructor(exponent: number | Tensor, options: TransformOptions = {}) {
+    super(options);
+    this.exponent = broadcastAll(exponent)[0][0];
+  }
+  get domain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  get sign(): number {
+    return 1;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return x.pow(this.exponent);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.pow(this.exponent.reciprocal());
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return this.exponent.mul(y).div(x).abs().log();
+  }
+  forwardShape(shape: number[]): number[] {
+    return broadcastShapes(shape, this.exponent.shape);
+  }
+  inverseShape(shape: number[]): number[] {
+    return broadcastShapes(shape, this.exponent.shape);
+  }
+}
+
+/** y = sigmoid(x), kept inside [tiny, 1 - eps] so the inverse stays finite. */
+export class SigmoidTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.unitInterval;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  get sign(): number {
+    return 1;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    const { tiny, eps } = finfo(x.dtype);
+    return x.sigmoid().clamp(tiny, 1 - eps);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    const { tiny, eps } = finfo(y.dtype);
+    const c = y.clamp(tiny, 1 - eps);
+    return c.log().sub(c.neg().log1p());
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return softplus(x.neg()).neg().sub(softplus(x));
+  }
+}
+
+/** y = tanh(x). */
+export class TanhTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.interval(-1, 1);
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  get sign(): number {
+    return 1;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return x.tanh();
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.atanh();
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    // 2 (log 2 - x - softplus(-2x)): stable where tanh saturates.
+    return x.neg().add(Math.log(2)).sub(softplus(x.mul(-2))).mul(2);
+  }
+}
+
+/** y = |x| (not bijective: the inverse gives the positive root). */
+export class AbsTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return x.abs();
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.alias();
+  }
+}
+
+/** y = loc + scale * x, over `eventDim` rightmost dimensions. */
+export class AffineTransform extends Transform {
+  readonly loc: number | Tensor;
+  readonly scale: number | Tensor;
+  private readonly dims: number;
+  constructor(loc: number | Tensor, scale: number | Tensor, options: TransformOptions & { eventDim?: number } = {}) {
+    super(options);
+    for (const [name, v] of [['loc', loc], ['scale', scale]] as const) {
+      if (typeof v !== 'number' && !(v instanceof Tensor)) throw new ValueError(`AffineTransform: ${name} must be a number or a Tensor`);
+    }
+    this.loc = loc;
+    this.scale = scale;
+    this.dims = options.eventDim ?? 0;
+  }
+  get eventDim(): number {
+    return this.dims;
+  }
+  get domain(): constraints.Constraint {
+    return this.dims === 0 ? constraints.real : constraints.independent(constraints.real, this.dims);
+  }
+  get codomain(): constraints.Constraint {
+    return this.domain;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  get sign(): number | Tensor {
+    if (typeof this.scale === 'number') return this.scale > 0 ? 1 : this.scale < 0 ? -1 : 0;
+    return this.scale.sign();
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    const scaled = typeof this.scale === 'number' ? x.mul(this.scale) : this.scale.mul(x);
+    return typeof this.loc === 'number' ? scaled.add(this.loc) : this.loc.add(scaled);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    const shifted = y.sub(this.loc);
+    return shifted.div(this.scale);
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    let result = typeof this.scale === 'number' ? fullLike(x, Math.log(Math.abs(this.scale))) : this.scale.abs().log();
+    let shape = x.shape;
+    if (this.dims) {
+      result = result.view([...result.shape.slice(0, result.dim() - this.dims), -1]).sum(-1);
+      shape = shape.slice(0, shape.length - this.dims);
+    }
+    return result.expand(shape);
+  }
+  forwardShape(shape: number[]): number[] {
+    return broadcastShapes(shape, this.loc instanceof Tensor ? this.loc.shape : [], this.scale instanceof Tensor ? this.scale.shape : []);
+  }
+  inverseShape(shape: number[]): number[] {
+    return this.forwardShape(shape);
+  }
+}
