@@ -1,12 +1,11 @@
 /** The Bernoulli distribution: 1 with probability `probs` (or sigmoid(`logits`)), else 0. */
-import { ValueError } from '../errors';
 import { bernoulli, binaryCrossEntropyWithLogits } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { argRepr, enumerateValues, Distribution, broadcastAll } from './distribution';
 import * as constraints from './constraints';
-import { logitsToProbs, probsToLogits } from './utils';
+import { binaryParams } from './utils';
 
 const NONE = 0; // ATen's reduction codes
 
@@ -20,19 +19,11 @@ export class Bernoulli extends Distribution {
 
   /** Exactly one of `probs` and `logits`. */
   constructor(options: { probs?: number | Tensor; logits?: number | Tensor; validateArgs?: boolean }) {
-    const { probs, logits } = options;
-    if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
-    const [[param], scalar] = broadcastAll((probs ?? logits)!);
-    super(scalar ? [] : param.shape, [], options.validateArgs);
-    this.given = probs !== undefined ? 'probs' : 'logits';
-    // Both forms are made now (Python makes the other lazily): they then live as long as the distribution.
-    if (this.given === 'probs') {
-      this.probs = param;
-      this.logits = probsToLogits(param, true);
-    } else {
-      this.logits = param;
-      this.probs = logitsToProbs(param, true);
-    }
+    const p = binaryParams(options);
+    super(p.batchShape, [], options.validateArgs);
+    this.given = p.given;
+    this.probs = p.probs;
+    this.logits = p.logits;
     this.checkArgs();
   }
   get argConstraints(): Record<string, constraints.Constraint> {

@@ -2,14 +2,14 @@
  * The Cauchy (Lorentz) distribution with median `loc` and half width `scale`, and HalfCauchy:
  * |X| for X ~ Cauchy(0, scale), as Python's (a Cauchy through AbsTransform).
  */
-import { full, where, zerosLike } from '../generated/ops';
+import { full } from '../generated/ops';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { Distribution, broadcastAll } from './distribution';
 import * as constraints from './constraints';
+import { FoldedAtZero } from './folded';
 
 const LOG_PI = Math.log(Math.PI);
-const LOG_2 = Math.log(2);
 
 export class Cauchy extends Distribution {
   readonly loc: Tensor;
@@ -68,64 +68,14 @@ export class Cauchy extends Distribution {
   }
 }
 
-export class HalfCauchy extends Distribution {
-  readonly baseDist: Cauchy;
-  get hasRsample(): boolean {
-    return true;
-  }
-
+export class HalfCauchy extends FoldedAtZero<Cauchy> {
   constructor(scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
-    const base = new Cauchy(0, scale, { validateArgs: false });
-    super(base.batchShape, [], options.validateArgs);
-    this.baseDist = base;
-    this.checkArgs();
-  }
-  get scale(): Tensor {
-    return this.baseDist.scale;
-  }
-  get argConstraints(): Record<string, constraints.Constraint> {
-    return { scale: constraints.positive };
-  }
-  get support(): constraints.Constraint {
-    return constraints.nonnegative;
+    super(new Cauchy(0, scale, { validateArgs: false }), options.validateArgs);
   }
   get mean(): Tensor {
     return full(this.extendedShape(), Infinity, { dtype: this.scale.dtype, device: this.scale.device });
   }
-  get mode(): Tensor {
-    return zerosLike(this.scale);
-  }
   get variance(): Tensor {
     return this.baseDist.variance;
-  }
-  rsample(sampleShape: number[] = []): Tensor {
-    return scope(() => this.baseDist.rsample(sampleShape).abs());
-  }
-  sample(sampleShape: number[] = []): Tensor {
-    return scope(() => this.baseDist.sample(sampleShape).abs());
-  }
-  logProb(value: Tensor): Tensor {
-    this.validateSample(value);
-    return scope(() => where(value.ge(0), this.baseDist.logProb(value).add(LOG_2), -Infinity));
-  }
-  cdf(value: Tensor): Tensor {
-    this.validateSample(value);
-    return scope(() => this.baseDist.cdf(value).mul(2).sub(1));
-  }
-  icdf(prob: Tensor): Tensor {
-    return scope(() => this.baseDist.icdf(prob.add(1).div(2)));
-  }
-  entropy(): Tensor {
-    return scope(() => this.baseDist.entropy().sub(LOG_2));
-  }
-  protected ownedTensors(): Tensor[] {
-    return [];
-  }
-  dispose(): void {
-    this.baseDist.dispose();
-  }
-  /** Python prints no parameters here (scale lives in the base Cauchy). */
-  toString(): string {
-    return 'HalfCauchy()';
   }
 }

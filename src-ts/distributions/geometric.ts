@@ -10,7 +10,7 @@ import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { argRepr, Distribution, broadcastAll } from './distribution';
 import * as constraints from './constraints';
-import { logitsToProbs, probsToLogits } from './utils';
+import { binaryParams } from './utils';
 
 const NONE = 0; // ATen's reduction codes
 const pyTupleShape = (s: number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
@@ -22,19 +22,11 @@ export class Geometric extends Distribution {
 
   /** Exactly one of `probs` (in (0, 1]) and `logits`. */
   constructor(options: { probs?: number | Tensor; logits?: number | Tensor; validateArgs?: boolean }) {
-    const { probs, logits } = options;
-    if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
-    const [[param], scalar] = broadcastAll((probs ?? logits)!);
-    super(scalar ? [] : param.shape, [], options.validateArgs);
-    this.given = probs !== undefined ? 'probs' : 'logits';
-    // Both forms are made now (Python makes the other lazily): they then live as long as the distribution.
-    if (this.given === 'probs') {
-      this.probs = param;
-      this.logits = probsToLogits(param, true);
-    } else {
-      this.logits = param;
-      this.probs = logitsToProbs(param, true);
-    }
+    const p = binaryParams(options);
+    super(p.batchShape, [], options.validateArgs);
+    this.given = p.given;
+    this.probs = p.probs;
+    this.logits = p.logits;
     this.checkArgs();
     if (this.validateArgs && this.given === 'probs') {
       const invalid = scope(() => {

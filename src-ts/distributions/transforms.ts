@@ -228,19 +228,23 @@ export function mulSign(a: number | Tensor, b: number | Tensor): number | Tensor
   return a.mul(b);
 }
 
-/** y = exp(x). */
-export class ExpTransform extends Transform {
-  get domain(): constraints.Constraint {
-    return constraints.real;
-  }
-  get codomain(): constraints.Constraint {
-    return constraints.positive;
-  }
+/** A bijective, increasing map (the elementwise transforms but Abs and Affine). */
+abstract class IncreasingBijection extends Transform {
   get bijective(): boolean {
     return true;
   }
   get sign(): number {
     return 1;
+  }
+}
+
+/** y = exp(x). */
+export class ExpTransform extends IncreasingBijection {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
   }
   protected forwardImpl(x: Tensor): Tensor {
     return x.exp();
@@ -254,7 +258,7 @@ export class ExpTransform extends Transform {
 }
 
 /** y = x^exponent on positive x. */
-export class PowerTransform extends Transform {
+export class PowerTransform extends IncreasingBijection {
   readonly exponent: Tensor;
   constructor(exponent: number | Tensor, options: TransformOptions = {}) {
     super(options);
@@ -265,12 +269,6 @@ export class PowerTransform extends Transform {
   }
   get codomain(): constraints.Constraint {
     return constraints.positive;
-  }
-  get bijective(): boolean {
-    return true;
-  }
-  get sign(): number {
-    return 1;
   }
   protected forwardImpl(x: Tensor): Tensor {
     return x.pow(this.exponent);
@@ -290,18 +288,12 @@ export class PowerTransform extends Transform {
 }
 
 /** y = sigmoid(x), kept inside [tiny, 1 - eps] so the inverse stays finite. */
-export class SigmoidTransform extends Transform {
+export class SigmoidTransform extends IncreasingBijection {
   get domain(): constraints.Constraint {
     return constraints.real;
   }
   get codomain(): constraints.Constraint {
     return constraints.unitInterval;
-  }
-  get bijective(): boolean {
-    return true;
-  }
-  get sign(): number {
-    return 1;
   }
   protected forwardImpl(x: Tensor): Tensor {
     const { tiny, eps } = finfo(x.dtype);
@@ -318,18 +310,12 @@ export class SigmoidTransform extends Transform {
 }
 
 /** y = tanh(x). */
-export class TanhTransform extends Transform {
+export class TanhTransform extends IncreasingBijection {
   get domain(): constraints.Constraint {
     return constraints.real;
   }
   get codomain(): constraints.Constraint {
     return constraints.interval(-1, 1);
-  }
-  get bijective(): boolean {
-    return true;
-  }
-  get sign(): number {
-    return 1;
   }
   protected forwardImpl(x: Tensor): Tensor {
     return x.tanh();

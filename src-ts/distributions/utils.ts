@@ -4,6 +4,8 @@ import { op, opId } from '../ops';
 import { scope } from '../memory';
 import { type Tensor, wrap } from '../tensor';
 import { finfo } from '../dtype';
+import { ValueError } from '../errors';
+import { broadcastAll } from './distribution';
 
 /** Probabilities clamped into [eps, 1 - eps], so their logs stay finite. */
 export function clampProbs(probs: Tensor): Tensor {
@@ -22,6 +24,26 @@ export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
 /** Probabilities from log-odds (sigmoid, binary) or from logits over the last dimension (softmax). */
 export function logitsToProbs(logits: Tensor, isBinary = false): Tensor {
   return isBinary ? logits.sigmoid() : logits.softmax(-1);
+}
+
+/**
+ * A binary distribution's parameters from exactly one of `probs` and `logits` (Bernoulli,
+ * Geometric): both forms are made now (Python makes the other lazily), so they live as long as
+ * the distribution; `given` says which one the caller passed (the repr and the checks use it).
+ */
+export function binaryParams(options: { probs?: number | Tensor; logits?: number | Tensor }): {
+  given: 'probs' | 'logits';
+  probs: Tensor;
+  logits: Tensor;
+  batchShape: number[];
+} {
+  const { probs, logits } = options;
+  if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
+  const [[param], scalar] = broadcastAll((probs ?? logits)!);
+  const batchShape = scalar ? [] : param.shape;
+  return probs !== undefined
+    ? { given: 'probs', probs: param, logits: probsToLogits(param, true), batchShape }
+    : { given: 'logits', logits: param, probs: logitsToProbs(param, true), batchShape };
 }
 
 /** Sums out the `dim` rightmost dimensions (Python's _sum_rightmost). */
