@@ -5,38 +5,15 @@
 import { full } from '../generated/ops';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { Distribution, broadcastAll } from './distribution';
-import * as constraints from './constraints';
+import { LocScale } from './distribution';
 import { FoldedAtZero } from './folded';
 
 const LOG_PI = Math.log(Math.PI);
 
-export class Cauchy extends Distribution {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  get hasRsample(): boolean {
-    return true;
-  }
-
-  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
-    const [[l, s], scalar] = broadcastAll(loc, scale);
-    super(scalar ? [] : l.shape, [], options.validateArgs);
-    this.loc = l;
-    this.scale = s;
-    this.checkArgs();
-  }
-  get argConstraints(): Record<string, constraints.Constraint> {
-    return { loc: constraints.real, scale: constraints.positive };
-  }
-  get support(): constraints.Constraint {
-    return constraints.real;
-  }
+export class Cauchy extends LocScale {
   /** Undefined: NaN. */
   get mean(): Tensor {
     return full(this.extendedShape(), NaN, { dtype: this.loc.dtype, device: this.loc.device });
-  }
-  get mode(): Tensor {
-    return this.loc.alias();
   }
   /** Infinite. */
   get variance(): Tensor {
@@ -62,9 +39,6 @@ export class Cauchy extends Distribution {
   }
   entropy(): Tensor {
     return scope(() => this.scale.log().add(Math.log(4 * Math.PI)));
-  }
-  protected ownedTensors(): Tensor[] {
-    return [this.loc, this.scale];
   }
 }
 

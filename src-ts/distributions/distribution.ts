@@ -15,7 +15,7 @@ import type { DType } from '../dtype';
 import type { Device } from '../device';
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
-import type { Constraint } from './constraints';
+import { type Constraint, positive as positiveConstraint, real as realConstraint } from './constraints';
 import { keyOf, pyFloat } from '../nn/module';
 
 const pyShape = (s: number[]): string => `torch.Size([${s.join(', ')}])`;
@@ -212,4 +212,36 @@ export function broadcastAll(...values: (number | Tensor)[]): [Tensor[], boolean
     }),
     allNumbers,
   ];
+}
+
+/**
+ * A distribution over the reals with a location and a positive scale, reparameterizable (Normal,
+ * Laplace, Cauchy): the arguments broadcast together, scalars give an empty batch shape.
+ */
+export abstract class LocScale extends Distribution {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  get hasRsample(): boolean {
+    return true;
+  }
+
+  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
+    const [[l, s], scalar] = broadcastAll(loc, scale);
+    super(scalar ? [] : l.shape, [], options.validateArgs);
+    this.loc = l;
+    this.scale = s;
+    this.checkArgs();
+  }
+  get argConstraints(): Record<string, Constraint> {
+    return { loc: realConstraint, scale: positiveConstraint };
+  }
+  get support(): Constraint {
+    return realConstraint;
+  }
+  get mode(): Tensor {
+    return this.loc.alias();
+  }
+  protected ownedTensors(): Tensor[] {
+    return [this.loc, this.scale];
+  }
 }

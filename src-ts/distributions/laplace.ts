@@ -3,34 +3,11 @@ import { empty } from '../generated/ops';
 import { finfo } from '../dtype';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { Distribution, broadcastAll } from './distribution';
-import * as constraints from './constraints';
+import { LocScale } from './distribution';
 
 
-export class Laplace extends Distribution {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-
-  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
-    const [[l, s], scalar] = broadcastAll(loc, scale);
-    super(scalar ? [] : l.shape, [], options.validateArgs);
-    this.loc = l;
-    this.scale = s;
-    this.checkArgs();
-  }
-  get hasRsample(): boolean {
-    return true;
-  }
-  get argConstraints(): Record<string, constraints.Constraint> {
-    return { loc: constraints.real, scale: constraints.positive };
-  }
-  get support(): constraints.Constraint {
-    return constraints.real;
-  }
+export class Laplace extends LocScale {
   get mean(): Tensor {
-    return this.loc.alias();
-  }
-  get mode(): Tensor {
     return this.loc.alias();
   }
   get variance(): Tensor {
@@ -65,8 +42,5 @@ export class Laplace extends Distribution {
   }
   entropy(): Tensor {
     return scope(() => this.scale.mul(2).log().add(1));
-  }
-  protected ownedTensors(): Tensor[] {
-    return [this.loc, this.scale];
   }
 }

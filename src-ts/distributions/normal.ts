@@ -3,35 +3,12 @@ import { empty, erf, erfinv, normal } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { Distribution, broadcastAll } from './distribution';
-import * as constraints from './constraints';
+import { LocScale } from './distribution';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 
-export class Normal extends Distribution {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  get hasRsample(): boolean {
-    return true;
-  }
-
-  constructor(loc: number | Tensor, scale: number | Tensor, options: { validateArgs?: boolean } = {}) {
-    const [[l, s], scalar] = broadcastAll(loc, scale);
-    super(scalar ? [] : l.shape, [], options.validateArgs);
-    this.loc = l;
-    this.scale = s;
-    this.checkArgs();
-  }
-  get argConstraints(): Record<string, constraints.Constraint> {
-    return { loc: constraints.real, scale: constraints.positive };
-  }
-  get support(): constraints.Constraint {
-    return constraints.real;
-  }
+export class Normal extends LocScale {
   get mean(): Tensor {
-    return this.loc.alias();
-  }
-  get mode(): Tensor {
     return this.loc.alias();
   }
   get stddev(): Tensor {
@@ -67,8 +44,5 @@ export class Normal extends Distribution {
   }
   entropy(): Tensor {
     return scope(() => this.scale.log().add(0.5 + 0.5 * Math.log(2 * Math.PI)));
-  }
-  protected ownedTensors(): Tensor[] {
-    return [this.loc, this.scale];
   }
 }
