@@ -471,6 +471,20 @@ Object.assign(build, {
       ln.icdf(f32([0.3, 0.6])), dec.cdf(f32([1.0, -1.0])), dec.icdf(f32([0.1, 0.9])), dec.logProb(f32([0.5])),
       iv.logProb(f32([-0.5, 0.3])), iv.rsample([2]));
   },
+  dist_binomial: () => {
+    torch.manualSeed(21);
+    const d = new D.Binomial(f32([5, 10, 3]), { probs: f32([0.2, 0.5, 0.9]) });
+    const e = new D.Binomial(4, { logits: f32([-1.0, 0.5]) });
+    return flatAll(d.sample([3]), e.sample([2]), d.logProb(f32([1, 7, 3])), e.logProb(f32([0, 4])), e.entropy(), d.mean, d.mode, d.variance, e.probs,
+      e.enumerateSupport(), D.klDivergence(new D.Binomial(6, { probs: f32([0.3, 0.6]) }), new D.Binomial(f32([6, 4]), { probs: f32([0.5, 0.5]) })));
+  },
+  dist_multinomial: () => {
+    torch.manualSeed(22);
+    const d = new D.Multinomial(6, { probs: f32([[0.2, 0.3, 0.5], [0.6, 0.0, 0.4]]) });
+    const e = new D.Multinomial(3, { logits: f32([0.0, 1.0, -1.0, 2.0]) });
+    const x = d.sample([2]);
+    return flatAll(x, d.logProb(x), d.logProb(f32([1, 2, 3])), e.sample(), e.logProb(f32([0, 1, 0, 2])), d.entropy(), e.entropy(), d.mean, d.variance, e.probs);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

@@ -87,7 +87,7 @@ describe('torch.distributions', () => {
     });
   });
 
-  it('Cauchy, HalfCauchy, HalfNormal, Gumbel and Geometric check and print as Python does', () => {
+  it('Cauchy, HalfCauchy, HalfNormal, Gumbel, Geometric, Binomial and Multinomial check and print as Python does', () => {
     torch.scope(() => {
       expect(() => new D.Geometric({ probs: f32([0.5, 0, 0]) })).toThrow(
         'Expected parameter probs (Tensor of shape (3,)) of distribution Geometric(probs: torch.Size([3])) to be positive but found invalid values:\ntensor([0., 0.])',
@@ -102,6 +102,17 @@ describe('torch.distributions', () => {
         'Expected value argument (Tensor of shape (1,)) to be within the support (GreaterThanEq(lower_bound=0.0)) of the distribution HalfCauchy(), but found invalid values:\ntensor([-1.])',
       );
       expect(() => new D.Geometric({})).toThrow('Either `probs` or `logits` must be specified, but not both.');
+      expect(() => new D.Binomial(f32([3, 4]), { probs: f32([0.5, 0.5]) }).logProb(f32([5, 1]))).toThrow(
+        'Expected value argument (Tensor of shape (2,)) to be within the support (IntegerInterval(lower_bound=0, upper_bound=tensor([3., 4.]))) of the distribution Binomial(total_count: torch.Size([2]), probs: torch.Size([2])), but found invalid values:\ntensor([5., 1.])',
+      );
+      expect(() => new D.Binomial(f32([3, 4]), { probs: f32([0.5, 0.5]) }).entropy()).toThrow('Inhomogeneous total count not supported by `entropy`.');
+      expect(() => D.klDivergence(new D.Binomial(2, { probs: 0.5 }), new D.Binomial(3, { probs: 0.5 }))).toThrow('KL between Binomials where q.total_count > p.total_count is not implemented');
+      expect(() => new D.Multinomial(2.5, { probs: torch.ones(2) })).toThrow('inhomogeneous total_count is not supported');
+      expect(() => new D.Multinomial(3, { probs: torch.ones(2) }).logProb(f32([2, 2]))).toThrow(/to be within the support \(Multinomial\(\)\) of the distribution Multinomial\(\)/);
+      expect([String(new D.Binomial(10, { probs: f32([0.3]).reshape([]) })), String(new D.Binomial(f32([3, 4]), { logits: torch.zeros(2) })), String(new D.Multinomial(5, { probs: torch.ones(3) }))]).toEqual([
+        'Binomial(total_count: 10.0, probs: 0.30000001192092896)', 'Binomial(total_count: torch.Size([2]), logits: torch.Size([2]))', 'Multinomial()',
+      ]);
+      expect(String(new D.Binomial(10, { probs: f32([0.3]).reshape([]) }).support)).toBe('IntegerInterval(lower_bound=0, upper_bound=10.0)');
       expect(
         [new D.Cauchy(0, 1), new D.HalfCauchy(1), new D.HalfNormal(torch.ones(2)), new D.Gumbel(0, 1), new D.Geometric({ probs: 0.5 }), new D.Geometric({ logits: torch.zeros(2) })].map(String),
       ).toEqual(['Cauchy(loc: 0.0, scale: 1.0)', 'HalfCauchy()', 'HalfNormal()', 'Gumbel(loc: 0.0, scale: 1.0)', 'Geometric(probs: 0.5)', 'Geometric(logits: torch.Size([2]))']);
@@ -153,7 +164,7 @@ describe('torch.distributions', () => {
       new D.Gamma(torch.ones(3), 2), new D.Chi2(torch.ones(3)), new D.Dirichlet(torch.ones(4, 3)), new D.Beta(torch.ones(3), 2),
       new D.StudentT(torch.full([3], 3, { dtype: 'float32' }), loc, 2),
       new D.Cauchy(loc, 2), new D.HalfCauchy(torch.ones(3)), new D.HalfNormal(torch.ones(3)), new D.Gumbel(loc, 1),
-      new D.Geometric({ probs: torch.full([3], 0.5) }),
+      new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -165,7 +176,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 13); // the 13 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 15); // the 15 tensor arguments made above
     loc.dispose();
   });
 

@@ -63,16 +63,34 @@ class Interval extends Constraint {
   }
 }
 
+// A bound as Python's str.format prints it: an int, a 0-d tensor as its number, else the tensor.
+const pyBound = (x: number | Tensor): string => (typeof x === 'number' ? String(x) : x.dim() === 0 ? pyFloat(Number(x.item())) : x.toString());
+
 class IntegerInterval extends Constraint {
   readonly isDiscrete = true;
-  constructor(readonly lowerBound: number, readonly upperBound: number) {
+  constructor(readonly lowerBound: number | Tensor, readonly upperBound: number | Tensor) {
     super();
   }
   check(v: Tensor): Tensor {
-    return scope(() => v.remainder(1).eq(0).logicalAnd(v.ge(this.lowerBound)).logicalAnd(v.le(this.upperBound)));
+    return scope(() => v.remainder(1).eq(0).logicalAnd(v.ge(this.lowerBound as number)).logicalAnd(v.le(this.upperBound as number)));
   }
   toString(): string {
-    return `IntegerInterval(lower_bound=${this.lowerBound}, upper_bound=${this.upperBound})`;
+    return `IntegerInterval(lower_bound=${pyBound(this.lowerBound)}, upper_bound=${pyBound(this.upperBound)})`;
+  }
+}
+
+// Count vectors of at most `upperBound` trials (Python's constraints.multinomial).
+class Multinomial extends Constraint {
+  readonly isDiscrete = true;
+  readonly eventDim = 1;
+  constructor(readonly upperBound: number) {
+    super();
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => v.ge(0).all(-1).logicalAnd(v.sum(-1).le(this.upperBound)));
+  }
+  toString(): string {
+    return 'Multinomial()';
   }
 }
 
@@ -127,5 +145,6 @@ export const nonnegativeInteger: Constraint = new (class extends Constraint {
 export const greaterThan = (lowerBound: number): Constraint => new GreaterThan(lowerBound, false);
 export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound);
 export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound, true);
-export const integerInterval = (lowerBound: number, upperBound: number): Constraint => new IntegerInterval(lowerBound, upperBound);
+export const integerInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new IntegerInterval(lowerBound, upperBound);
+export const multinomial = (upperBound: number): Constraint => new Multinomial(upperBound);
 export const independent = (base: Constraint, reinterpretedBatchNdims: number): Constraint => new IndependentConstraint(base, reinterpretedBatchNdims);

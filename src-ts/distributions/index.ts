@@ -18,6 +18,8 @@ export { Cauchy, HalfCauchy } from './cauchy';
 export { HalfNormal } from './half_normal';
 export { Gumbel } from './gumbel';
 export { Geometric } from './geometric';
+export { Binomial } from './binomial';
+export { Multinomial } from './multinomial';
 export { TransformedDistribution } from './transformed_distribution';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,

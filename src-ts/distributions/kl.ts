@@ -27,6 +27,7 @@ import { Cauchy } from './cauchy';
 import { HalfNormal } from './half_normal';
 import { Gumbel } from './gumbel';
 import { Geometric } from './geometric';
+import { Binomial } from './binomial';
 
 type DistClass = abstract new (...args: never[]) => Distribution;
 type KlFn = (p: never, q: never) => Tensor;
@@ -178,4 +179,12 @@ registerKl(Cauchy, Cauchy, (p, q) => {
   const t1 = p.scale.add(q.scale).pow(2).add(p.loc.sub(q.loc).pow(2)).log();
   const t2 = p.scale.mul(4).mul(q.scale).log();
   return t1.sub(t2);
+});
+
+registerKl(Binomial, Binomial, (p, q) => {
+  if (p.totalCount.lt(q.totalCount).any().item<boolean>()) {
+    throw new NotImplementedError('KL between Binomials where q.total_count > p.total_count is not implemented');
+  }
+  const kl = p.totalCount.mul(p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()));
+  return kl.maskedFill(p.totalCount.gt(q.totalCount), Infinity);
 });
