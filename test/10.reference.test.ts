@@ -485,6 +485,19 @@ Object.assign(build, {
     const x = d.sample([2]);
     return flatAll(x, d.logProb(x), d.logProb(f32([1, 2, 3])), e.sample(), e.logProb(f32([0, 1, 0, 2])), d.entropy(), e.entropy(), d.mean, d.variance, e.probs);
   },
+  dist_mixture: () => {
+    torch.manualSeed(23);
+    const logits = f32([[0.0, 1.0, -1.0], [0.5, 0.0, 0.0]]).requiresGrad_();
+    const locs = f32([[-2.0, 0.0, 3.0], [1.0, 1.5, 2.0]]).requiresGrad_();
+    const scales = f32([[1.0, 0.5, 2.0], [0.3, 0.3, 1.0]]);
+    const gmm = new D.MixtureSameFamily(new D.Categorical({ logits }), new D.Normal(locs, scales));
+    const x = gmm.sample([4]);
+    const lp = gmm.logProb(f32([0.5, 1.2]));
+    lp.sum().backward();
+    const mv = new D.MixtureSameFamily(new D.Categorical({ probs: f32([0.3, 0.7]) }), new D.Independent(new D.Normal(f32([[0.0, 1.0], [2.0, -1.0]]), f32([[1.0, 0.5], [0.5, 2.0]])), 1));
+    const y = mv.sample([3]);
+    return flatAll(x, lp, gmm.mean, gmm.variance, gmm.cdf(f32([0.0, 2.0])), logits.grad!, locs.grad!, y, mv.logProb(y), mv.mean, mv.variance);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

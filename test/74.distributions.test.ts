@@ -153,6 +153,45 @@ describe('torch.distributions', () => {
     mu.dispose();
   });
 
+  it('MixtureSameFamily: a Gaussian mixture fits bimodal data by logProb, and reports bad calls as Python does', () => {
+    torch.manualSeed(0);
+    const data = torch.cat([torch.randn(200).mul(0.5).sub(3), torch.randn(200).mul(0.5).add(2)]);
+    const logits = torch.zeros(2).requiresGrad_();
+    const locs = f32([-0.5, 0.5]).requiresGrad_();
+    const logScales = torch.zeros(2).requiresGrad_();
+    const opt = new torch.optim.Adam([logits, locs, logScales], { lr: 0.05 });
+    let afterFirst = 0;
+    let nll = Infinity;
+    for (let step = 0; step < 300; step++) {
+      if (step === 1) afterFirst = torch.memory().tensors; // gradients and Adam's state exist from here
+      nll = torch.scope(() => {
+        opt.zeroGrad();
+        const gmm = new D.MixtureSameFamily(new D.Categorical({ logits }), new D.Normal(locs, logScales.exp()));
+        const loss = gmm.logProb(data).mean().neg();
+        loss.backward();
+        opt.step();
+        return loss.item<number>();
+      });
+    }
+    expect(torch.memory().tensors).toBe(afterFirst); // nothing piles up per step
+    const found = (locs.toArray() as number[]).sort((a, b) => a - b);
+    expect(found[0]).toBeCloseTo(-3, 0);
+    expect(found[1]).toBeCloseTo(2, 0);
+    expect(nll).toBeLessThan(1.8);
+    torch.scope(() => {
+      expect(String(new D.MixtureSameFamily(new D.Categorical({ logits: torch.zeros(3) }), new D.Normal(torch.zeros(3), 1)))).toBe(
+        'MixtureSameFamily(\n  Categorical(logits: torch.Size([3])),\n  Normal(loc: torch.Size([3]), scale: torch.Size([3])))',
+      );
+      expect(() => new D.MixtureSameFamily(new D.Normal(0, 1) as never, new D.Normal(torch.zeros(3), 1))).toThrow(' The Mixture distribution needs to be an  instance of torch.distribtutions.Categorical');
+      expect(() => new D.MixtureSameFamily(new D.Categorical({ logits: torch.zeros(2) }), new D.Normal(torch.zeros(3), 1))).toThrow(
+        '`mixture_distribution component` (2) does not equal `component_distribution.batch_shape[-1]` (3)',
+      );
+      expect(() => new D.MixtureSameFamily(new D.Categorical({ logits: torch.zeros(4, 3) }), new D.Normal(torch.zeros(2, 3), 1))).toThrow(
+        '`mixture_distribution.batch_shape` (torch.Size([4])) is not compatible with `component_distribution.batch_shape`(torch.Size([2]))',
+      );
+    });
+  });
+
   it('every method leaves only its result; dispose() frees what the distribution made', () => {
     const loc = torch.zeros(4, 3);
     const before = torch.memory().tensors;

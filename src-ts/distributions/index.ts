@@ -20,6 +20,7 @@ export { Gumbel } from './gumbel';
 export { Geometric } from './geometric';
 export { Binomial } from './binomial';
 export { Multinomial } from './multinomial';
+export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
