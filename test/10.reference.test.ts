@@ -498,6 +498,19 @@ Object.assign(build, {
     const y = mv.sample([3]);
     return flatAll(x, lp, gmm.mean, gmm.variance, gmm.cdf(f32([0.0, 2.0])), logits.grad!, locs.grad!, y, mv.logProb(y), mv.mean, mv.variance);
   },
+  dist_weibull_pareto: () => {
+    torch.manualSeed(24);
+    const scale = f32([1.0, 2.0]).requiresGrad_();
+    const conc = f32([0.5, 3.0]).requiresGrad_();
+    const w = new D.Weibull(scale, conc);
+    const r = w.rsample([3]);
+    r.sum().backward();
+    const v = f32([0.7, 2.5]);
+    const p = new D.Pareto(f32([1.0, 0.5]), f32([3.0, 1.5]));
+    const u = f32([1.5, 4.0]);
+    return flatAll(w.sample([2]), r, w.logProb(v), w.cdf(v), w.icdf(f32([0.2, 0.6])), w.entropy(), w.mean, w.mode, w.variance, scale.grad!, conc.grad!,
+      p.sample([3]), p.rsample(), p.logProb(u), p.cdf(u), p.icdf(f32([0.5, 0.9])), p.entropy(), p.mean, p.mode, p.variance);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

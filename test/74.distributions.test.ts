@@ -144,6 +144,18 @@ describe('torch.distributions', () => {
       expect(String(t.inv)).toBe('_InverseTransform(TanhTransform())');
       expect(String(new T.ComposeTransform([new T.ExpTransform(), new T.AffineTransform(0, 2)]))).toBe('ComposeTransform(\n    ExpTransform(),\n    AffineTransform()\n)');
       expect(String(new D.TransformedDistribution(new D.Normal(0, 1), []))).toBe('TransformedDistribution()');
+      expect([String(new D.Weibull(1, 2)), String(new D.Pareto(torch.ones(2), 2)), String(new D.Pareto(torch.ones(2), 2).support), String(new D.Pareto(1, 2).support)]).toEqual([
+        'Weibull(scale: 1.0, concentration: 2.0)', 'Pareto(alpha: torch.Size([2]), scale: torch.Size([2]))', 'GreaterThanEq(lower_bound=tensor([1., 1.]))', 'GreaterThanEq(lower_bound=1.0)',
+      ]);
+      expect(() => new D.Weibull(f32([1, -1]), 2)).toThrow(
+        'Expected parameter scale (Tensor of shape (2,)) of distribution Weibull(scale: torch.Size([2]), concentration: torch.Size([2])) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([ 1., -1.])',
+      );
+      expect(() => new D.Pareto(1, -2)).toThrow(
+        'Expected parameter rate (Tensor of shape ()) of distribution Exponential(rate: -2.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n-2.0',
+      );
+      expect(() => new D.Pareto(1, 2).logProb(f32([0.5]))).toThrow(
+        'Expected value argument (Tensor of shape (1,)) to be within the support (GreaterThanEq(lower_bound=1.0)) of the distribution Pareto(alpha: 2.0, scale: 1.0), but found invalid values:\ntensor([0.5000])',
+      );
       expect(() => new T.ExpTransform({ cacheSize: 2 })).toThrow('cache_size must be 0 or 1');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), 'exp' as never)).toThrow('transforms must be a Transform or list, but was exp');
@@ -204,6 +216,7 @@ describe('torch.distributions', () => {
       new D.StudentT(torch.full([3], 3, { dtype: 'float32' }), loc, 2),
       new D.Cauchy(loc, 2), new D.HalfCauchy(torch.ones(3)), new D.HalfNormal(torch.ones(3)), new D.Gumbel(loc, 1),
       new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
+      new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -215,7 +228,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 15); // the 15 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 17); // the 17 tensor arguments made above
     loc.dispose();
   });
 

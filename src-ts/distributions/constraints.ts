@@ -35,15 +35,19 @@ class Boolean extends Constraint {
   }
 }
 
+// A bound as Python's str.format prints it: an int, a 0-d tensor as its number, else the tensor.
+const pyBound = (x: number | Tensor): string => (typeof x === 'number' ? String(x) : x.dim() === 0 ? pyFloat(Number(x.item())) : x.toString());
+
 class GreaterThan extends Constraint {
-  constructor(readonly lowerBound: number, readonly inclusive: boolean) {
+  constructor(readonly lowerBound: number | Tensor, readonly inclusive: boolean) {
     super();
   }
   check(v: Tensor): Tensor {
-    return this.inclusive ? v.ge(this.lowerBound) : v.gt(this.lowerBound);
+    return this.inclusive ? v.ge(this.lowerBound as number) : v.gt(this.lowerBound as number);
   }
   toString(): string {
-    return `${this.inclusive ? 'GreaterThanEq' : 'GreaterThan'}(lower_bound=${pyFloat(this.lowerBound)})`;
+    const b = typeof this.lowerBound === 'number' ? pyFloat(this.lowerBound) : pyBound(this.lowerBound);
+    return `${this.inclusive ? 'GreaterThanEq' : 'GreaterThan'}(lower_bound=${b})`;
   }
 }
 
@@ -62,9 +66,6 @@ class Interval extends Constraint {
     return `${this.halfOpen ? 'HalfOpenInterval' : 'Interval'}(lower_bound=${f(this.lowerBound)}, upper_bound=${f(this.upperBound)})`;
   }
 }
-
-// A bound as Python's str.format prints it: an int, a 0-d tensor as its number, else the tensor.
-const pyBound = (x: number | Tensor): string => (typeof x === 'number' ? String(x) : x.dim() === 0 ? pyFloat(Number(x.item())) : x.toString());
 
 class IntegerInterval extends Constraint {
   readonly isDiscrete = true;
@@ -142,7 +143,8 @@ export const nonnegativeInteger: Constraint = new (class extends Constraint {
     return 'IntegerGreaterThan(lower_bound=0)';
   }
 })();
-export const greaterThan = (lowerBound: number): Constraint => new GreaterThan(lowerBound, false);
+export const greaterThan = (lowerBound: number | Tensor): Constraint => new GreaterThan(lowerBound, false);
+export const greaterThanEq = (lowerBound: number | Tensor): Constraint => new GreaterThan(lowerBound, true);
 export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound);
 export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new Interval(lowerBound, upperBound, true);
 export const integerInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new IntegerInterval(lowerBound, upperBound);

@@ -22,6 +22,7 @@ export { Binomial } from './binomial';
 export { Multinomial } from './multinomial';
 export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
+export { Weibull, Pareto } from './weibull';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
 } from './transforms';

@@ -111,8 +111,4 @@ export class TransformedDistribution extends Distribution {
   dispose(): void {
     this.made?.dispose();
   }
-  /** Python prints no parameters here. */
-  toString(): string {
-    return 'TransformedDistribution()';
-  }
 }

@@ -98,6 +98,8 @@ export abstract class Transform {
   inverseShape(shape: number[]): number[] {
     return shape;
   }
+  /** Frees tensors the transform made (PowerTransform's broadcast exponent); given ones stay the caller's. */
+  dispose(): void {}
   protected abstract forwardImpl(x: Tensor): Tensor;
   protected abstract inverseImpl(y: Tensor): Tensor;
   toString(): string {
@@ -278,6 +280,9 @@ export class PowerTransform extends IncreasingBijection {
   }
   logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
     return this.exponent.mul(y).div(x).abs().log();
+  }
+  dispose(): void {
+    this.exponent.dispose();
   }
   forwardShape(shape: number[]): number[] {
     return broadcastShapes(shape, this.exponent.shape);
