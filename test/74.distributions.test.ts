@@ -157,6 +157,8 @@ describe('torch.distributions', () => {
         'Expected value argument (Tensor of shape (1,)) to be within the support (GreaterThanEq(lower_bound=1.0)) of the distribution Pareto(alpha: 2.0, scale: 1.0), but found invalid values:\ntensor([0.5000])',
       );
       expect(() => new T.ExpTransform({ cacheSize: 2 })).toThrow('cache_size must be 0 or 1');
+      expect(() => new T.ExpTransform().call(3 as never)).toThrow('ExpTransform(): expected a Tensor, got number');
+      expect(() => new T.TanhTransform().inv.call(null as never)).toThrow('TanhTransform(): expected a Tensor, got null');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), 'exp' as never)).toThrow('transforms must be a Transform or list, but was exp');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.AffineTransform(torch.zeros(3), 1)])).toThrow(torch.NotImplementedError);

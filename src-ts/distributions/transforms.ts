@@ -8,7 +8,7 @@
  * `TanhTransform({ cacheSize: 1 })` keeps atanh off samples that rounded to ±1 (as SAC's squashed
  * Normal relies on). The cached tensors stay alive (into the scope that called `call`) while cached.
  */
-import { ValueError } from '../errors';
+import { TypeError as TorchTypeError, ValueError } from '../errors';
 import { finfo } from '../dtype';
 import { fullLike, zerosLike } from '../generated/ops';
 import { softplus } from '../nn/functional';
@@ -31,6 +31,10 @@ export function broadcastShapes(...shapes: number[][]): number[] {
     }
   }
   return out;
+}
+
+function checkTensor(t: Transform, x: unknown): void {
+  if (!(x instanceof Tensor)) throw new TorchTypeError(`${t.toString()}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
 }
 
 export interface TransformOptions {
@@ -71,6 +75,7 @@ export abstract class Transform {
   }
   /** y = t(x). */
   call(x: Tensor): Tensor {
+    checkTensor(this, x);
     if (this.cacheSize === 0) return this.forwardImpl(x);
     if (this.cached !== null && x === this.cached[0] && !this.cached[1].isDisposed) return this.cached[1];
     const y = this.forwardImpl(x);
@@ -79,6 +84,7 @@ export abstract class Transform {
   }
   /** x = t⁻¹(y) (what `t.inv.call(y)` runs). */
   invCall(y: Tensor): Tensor {
+    checkTensor(this, y);
     if (this.cacheSize === 0) return this.inverseImpl(y);
     if (this.cached !== null && y === this.cached[1] && !this.cached[0].isDisposed) return this.cached[0];
     const x = this.inverseImpl(y);
