@@ -511,6 +511,26 @@ Object.assign(build, {
     return flatAll(w.sample([2]), r, w.logProb(v), w.cdf(v), w.icdf(f32([0.2, 0.6])), w.entropy(), w.mean, w.mode, w.variance, scale.grad!, conc.grad!,
       p.sample([3]), p.rsample(), p.logProb(u), p.cdf(u), p.icdf(f32([0.5, 0.9])), p.entropy(), p.mean, p.mode, p.variance);
   },
+  dist_kl_cross: () => {
+    const no = new D.Normal(f32([0.5, -1.0]), f32([1.0, 2.0]));
+    const un = new D.Uniform(f32([0.2, -0.5]), f32([0.7, 2.0]));
+    const ex = new D.Exponential(f32([1.5, 0.5]));
+    const ga = new D.Gamma(f32([2.0, 0.7]), f32([1.0, 3.0]));
+    const be = new D.Beta(f32([2.0, 0.5]), f32([3.0, 1.5]));
+    const gu = new D.Gumbel(f32([0.0, 1.0]), f32([1.0, 0.5]));
+    const la = new D.Laplace(f32([0.0, 2.0]), f32([1.0, 0.3]));
+    const pa = new D.Pareto(f32([1.0, 0.5]), f32([3.0, 1.5]));
+    const pa2 = new D.Pareto(f32([0.5, 1.0]), f32([2.5, 4.0]));
+    const po = new D.Poisson(f32([1.0, 3.0]));
+    const bern = new D.Bernoulli({ probs: f32([0.3, 0.8]) });
+    const bino = new D.Binomial(4, { probs: f32([0.3, 0.8]) });
+    const u01 = new D.Uniform(f32([0.0, 0.1]), f32([1.0, 1.0]));
+    const pairs: [torch.distributions.Distribution, torch.distributions.Distribution][] = [[bern, po], [po, bern], [po, bino], [be, pa], [be, ex], [be, ga], [be, no], [be, u01], [be, un], [ex, be], [ex, pa], [ex, un], [ex, ga], [ex, gu], [ex, no],
+      [ga, be], [ga, pa], [ga, un], [ga, ex], [ga, gu], [ga, no], [gu, be], [gu, ex], [gu, ga], [gu, pa], [gu, un], [gu, no], [la, be], [la, ex], [la, ga],
+      [la, pa], [la, un], [la, no], [no, be], [no, ex], [no, ga], [no, pa], [no, un], [no, gu], [no, la], [pa, be], [pa, un], [pa, ex], [pa, ga], [pa, no],
+      [un, be], [u01, be], [un, ex], [un, ga], [un, gu], [un, no], [un, pa], [pa, pa2], [pa2, pa], [new D.Weibull(f32([1.0, 2.0]), f32([0.5, 3.0])), new D.Weibull(f32([1.0, 2.0]), f32([0.5, 3.0]))]];
+    return flatAll(...pairs.map(([p, q]) => D.klDivergence(p, q)));
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

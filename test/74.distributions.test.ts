@@ -157,6 +157,14 @@ describe('torch.distributions', () => {
         'Expected value argument (Tensor of shape (1,)) to be within the support (GreaterThanEq(lower_bound=1.0)) of the distribution Pareto(alpha: 2.0, scale: 1.0), but found invalid values:\ntensor([0.5000])',
       );
       expect(() => new T.ExpTransform({ cacheSize: 2 })).toThrow('cache_size must be 0 or 1');
+      // KL between TransformedDistributions needs equal transforms (Python's ==: kind and parameters).
+      const base = new D.Normal(0, 1);
+      const klOf = (a: torch.distributions.Transform, b: torch.distributions.Transform): number =>
+        D.klDivergence(new D.TransformedDistribution(base, [a]), new D.TransformedDistribution(new D.Normal(1, 1), [b])).item<number>();
+      expect(klOf(new T.AffineTransform(1, 2), new T.AffineTransform(1, 2))).toBeCloseTo(0.5, 6);
+      expect(klOf(new T.ExpTransform().inv, new T.ExpTransform().inv)).toBeCloseTo(0.5, 6);
+      expect(() => klOf(new T.AffineTransform(1, 2), new T.AffineTransform(1, 3))).toThrow(torch.NotImplementedError);
+      expect(() => klOf(new T.ExpTransform(), new T.TanhTransform())).toThrow('KL between TransformedDistributions needs the same transforms on both sides');
       expect(() => new T.ExpTransform().call(3 as never)).toThrow('ExpTransform(): expected a Tensor, got number');
       expect(() => new T.TanhTransform().inv.call(null as never)).toThrow('TanhTransform(): expected a Tensor, got null');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');

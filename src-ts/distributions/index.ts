@@ -29,6 +29,7 @@ export {
 export * as transforms from './transforms';
 export { Independent } from './independent';
 export { klDivergence, registerKl } from './kl';
+import './kl_cross'; // registers the cross-kind pairs (after kl.ts has its registry)
 export * as kl from './kl';
 export * as constraints from './constraints';
 export { probsToLogits, logitsToProbs, clampProbs } from './utils';

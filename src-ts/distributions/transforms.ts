@@ -12,7 +12,7 @@ import { TypeError as TorchTypeError, ValueError } from '../errors';
 import { finfo } from '../dtype';
 import { fullLike, zerosLike } from '../generated/ops';
 import { softplus } from '../nn/functional';
-import { keep } from '../memory';
+import { keep, scope } from '../memory';
 import { Tensor } from '../tensor';
 import * as constraints from './constraints';
 import { broadcastAll } from './distribution';
@@ -104,6 +104,15 @@ export abstract class Transform {
   inverseShape(shape: number[]): number[] {
     return shape;
   }
+  /** Python's `==` on transforms: the same map (by kind, and parameters where it has them). */
+  equals(other: Transform): boolean {
+    return this === other || (this.constructor === other.constructor && this.sameParams(other));
+  }
+  /** For `equals`: parameterless transforms of one kind are all equal. */
+  protected sameParams(other: Transform): boolean {
+    void other;
+    return true;
+  }
   /** Frees tensors the transform made (PowerTransform's broadcast exponent); given ones stay the caller's. */
   dispose(): void {}
   protected abstract forwardImpl(x: Tensor): Tensor;
@@ -134,6 +143,9 @@ class InverseTransform extends Transform {
   }
   get inv(): Transform {
     return this.base;
+  }
+  protected sameParams(other: Transform): boolean {
+    return this.base.equals((other as InverseTransform).base);
   }
   call(x: Tensor): Tensor {
     return this.base.invCall(x);
@@ -193,6 +205,10 @@ export class ComposeTransform extends Transform {
   get bijective(): boolean {
     return this.parts.every((p) => p.bijective);
   }
+  protected sameParams(other: Transform): boolean {
+    const o = (other as ComposeTransform).parts;
+    return o.length === this.parts.length && this.parts.every((p, i) => p.equals(o[i]));
+  }
   get sign(): number | Tensor {
     let sign: number | Tensor = 1;
     for (const p of this.parts) sign = mulSign(sign, p.sign);
@@ -227,6 +243,13 @@ export class ComposeTransform extends Transform {
   toString(): string {
     return `ComposeTransform(\n    ${this.parts.map(String).join(',\n    ')}\n)`;
   }
+}
+
+// Python's `a == b` for numbers, and `(a == b).all()` for tensors (broadcasting).
+function sameValue(a: number | Tensor, b: number | Tensor): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  const [t, other] = a instanceof Tensor ? [a, b] : [b as Tensor, a];
+  return scope(() => (typeof other === 'number' ? t.eq(other) : t.eq(other)).all().item<boolean>());
 }
 
 /** A product of signs, kept a plain number while every factor is one. */
@@ -289,6 +312,9 @@ export class PowerTransform extends IncreasingBijection {
   }
   dispose(): void {
     this.exponent.dispose();
+  }
+  protected sameParams(other: Transform): boolean {
+    return sameValue(this.exponent, (other as PowerTransform).exponent);
   }
   forwardShape(shape: number[]): number[] {
     return broadcastShapes(shape, this.exponent.shape);
@@ -372,6 +398,10 @@ export class AffineTransform extends Transform {
   }
   get eventDim(): number {
     return this.dims;
+  }
+  protected sameParams(other: Transform): boolean {
+    const o = other as AffineTransform;
+    return sameValue(this.loc, o.loc) && sameValue(this.scale, o.scale);
   }
   get domain(): constraints.Constraint {
     return this.dims === 0 ? constraints.real : constraints.independent(constraints.real, this.dims);
