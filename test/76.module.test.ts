@@ -108,6 +108,37 @@ describe('nn.Module', () => {
     lin.dispose();
   });
 
+  it('load-state-dict post hooks see the key lists as Python builds them and may edit them in place', () => {
+    // Expected values from Python 1.13 (register_load_state_dict_post_hook on the same model).
+    const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 1));
+    const log: unknown[] = [];
+    m.at(0).registerLoadStateDictPostHook((_mod, ik) => void log.push(['child', [...ik.missingKeys], [...ik.unexpectedKeys]]));
+    const h = m.registerLoadStateDictPostHook((mod, ik) => {
+      log.push(['parent', mod.constructor.name, [...ik.missingKeys], [...ik.unexpectedKeys]]);
+      ik.missingKeys.length = 0;
+    });
+    torch.scope(() => {
+      const sd = m.stateDict();
+      delete sd['1.bias'];
+      sd.extra = torch.zeros(1);
+      sd['0.junk'] = torch.zeros(1);
+      expect(() => m.loadStateDict(sd)).toThrow('Error(s) in loading state_dict for Sequential:\n\tUnexpected key(s) in state_dict: "extra", "0.junk". ');
+      expect(log).toEqual([['child', [], ['extra', '0.junk']], ['parent', 'Sequential', ['1.bias'], ['extra', '0.junk']]]);
+      // The parent's hook cleared the missing key, so without the extra keys the load succeeds.
+      delete sd.extra;
+      delete sd['0.junk'];
+      expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      h.remove();
+      expect(() => m.loadStateDict(sd)).toThrow('Missing key(s) in state_dict: "1.bias". ');
+      const lin = new nn.Linear(2, 2);
+      lin.registerLoadStateDictPostHook((() => 1) as never);
+      expect(() => lin.loadStateDict(lin.stateDict())).toThrow('Hooks registered with ``register_load_state_dict_post_hook`` are notexpected to return new values');
+      expect(() => lin.registerLoadStateDictPostHook(3 as never)).toThrow('registerLoadStateDictPostHook(): hook must be a function');
+      lin.dispose();
+    });
+    m.dispose();
+  });
+
   it('full backward hooks: gradInput per positional argument, replacement, removal, kept gradients and Python\'s errors', () => {
     // Values against Python: 10.reference module_backward_hook. Here: the shapes of the calls.
     class Scaled extends nn.Module {

@@ -1,6 +1,6 @@
 /** torch.nn: modules, parameters, initializers and the functional forms, as in PyTorch. */
 export { Module, keyOf } from './module';
-export type { StateDict, IncompatibleKeys, RemovableHandle, ForwardHook, ForwardPreHook } from './module';
+export type { StateDict, IncompatibleKeys, RemovableHandle, ForwardHook, ForwardPreHook, LoadStateDictPostHook } from './module';
 export type { FullBackwardHook } from './backward_hook';
 export { Parameter } from './parameter';
 export * as init from './init';

@@ -78,6 +78,8 @@ export interface RemovableHandle {
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+/** Called after loadStateDict with the keys that did not match; it may change the lists in place. */
+export type LoadStateDictPostHook = (module: Module, incompatibleKeys: IncompatibleKeys) => void;
 
 export interface IncompatibleKeys {
   missingKeys: string[];
@@ -94,6 +96,7 @@ interface Meta {
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
   backwardHooks: Map<number, FullBackwardHook>;
+  loadPostHooks: Map<number, LoadStateDictPostHook>;
   /** `module.call`, bound to the module. */
   call?: (...args: unknown[]) => unknown;
 }
@@ -103,7 +106,7 @@ let hookId = 0;
 function meta(m: Module): Meta {
   let x = META.get(m);
   if (x === undefined) {
-    x = { buffers: new Set(), nonPersistent: new Set(), names: new Map(), preHooks: new Map(), hooks: new Map(), backwardHooks: new Map() };
+    x = { buffers: new Set(), nonPersistent: new Set(), names: new Map(), preHooks: new Map(), hooks: new Map(), backwardHooks: new Map(), loadPostHooks: new Map() };
     META.set(m, x);
   }
   return x;
@@ -162,6 +165,18 @@ export abstract class Module {
     const id = hookId++;
     meta(this).hooks.set(id, hook);
     return { remove: () => void meta(this).hooks.delete(id) };
+  }
+
+  /**
+   * Calls `hook(module, { missingKeys, unexpectedKeys })` after `loadStateDict` on this module or
+   * one that contains it; the hook may edit the two lists in place (before the strict check).
+   * Python's `register_load_state_dict_post_hook`.
+   */
+  registerLoadStateDictPostHook(hook: LoadStateDictPostHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new TorchTypeError('registerLoadStateDictPostHook(): hook must be a function');
+    const id = hookId++;
+    meta(this).loadPostHooks.set(id, hook);
+    return { remove: () => void meta(this).loadPostHooks.delete(id) };
   }
 
   /**
@@ -312,8 +327,6 @@ export abstract class Module {
     const strict = options.strict ?? true;
     const sd = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
     const own = this.stateDict({ keepVars: true });
-    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
-    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
     const errors: string[] = [];
     for (const [k, target] of Object.entries(own)) {
       const src = sd[k];
@@ -330,6 +343,35 @@ export abstract class Module {
       }
       noGrad(() => target.copy_(src));
     }
+    // The key lists grow module by module as Python's load() walks the tree (a module's own
+    // keys, then its children's); each module's post hooks run once its subtree is done, see
+    // the lists so far, and may change them in place before the strict check.
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const incompatible: IncompatibleKeys = { missingKeys, unexpectedKeys };
+    const ownKeys = Object.keys(own);
+    const sdKeys = Object.keys(sd);
+    const visit = (m: Module, p: string): void => {
+      const local = new Set(ownKeys.filter((k) => k.startsWith(p) && !k.slice(p.length).includes('.')).map((k) => k.slice(p.length)));
+      for (const name of local) if (!(p + name in sd)) missingKeys.push(p + name);
+      const children = m.namedChildren();
+      const childNames = new Set(children.map(([k]) => k));
+      for (const k of sdKeys) {
+        if (!k.startsWith(p)) continue;
+        const first = k.slice(p.length).split('.', 1)[0];
+        if (!childNames.has(first) && !local.has(first)) unexpectedKeys.push(k);
+      }
+      for (const [k, c] of children) visit(c, `${p}${k}.`);
+      for (const hook of META.get(m)?.loadPostHooks.values() ?? []) {
+        if (hook(m, incompatible) !== undefined) {
+          // Python's assertion text, word for word.
+          throw new TorchError(
+            'Hooks registered with ``register_load_state_dict_post_hook`` are notexpected to return new values, if incompatible_keys need to be modified,it should be done inplace.',
+          );
+        }
+      }
+    };
+    visit(this, '');
     if (strict) {
       if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
       if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
@@ -489,6 +531,7 @@ export abstract class Module {
       META.set(copy, {
         buffers: new Set(m.buffers), nonPersistent: new Set(m.nonPersistent), names: new Map(m.names),
         preHooks: new Map(m.preHooks), hooks: new Map(m.hooks), backwardHooks: new Map(m.backwardHooks),
+        loadPostHooks: new Map(m.loadPostHooks),
       });
     }
     return copy;
