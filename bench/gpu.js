@@ -21,7 +21,11 @@ const device = arg('--device', 'cuda');
 const quick = process.argv.includes('--quick');
 const jsonOut = arg('--json', null);
 const python = arg('--python', process.env.PYTHON || findPython());
-const torch = require(arg('--torchnode', '..'));
+const torchPath = require.resolve(arg('--torchnode', '..'));
+const torch = require(torchPath);
+// The one door to native code, for the breakdown's "no Tensor objects" row.
+const { binding } = require(path.join(path.dirname(torchPath), 'binding'));
+const { op, opId } = require(path.join(path.dirname(torchPath), 'ops'));
 const { nn, optim } = torch;
 
 const cuda = device === 'cuda';
@@ -72,6 +76,13 @@ function add1Breakdown() {
     inplace: best(iters, (k) => {
       for (let i = 0; i < k; i++) a.add_(b);
     }),
+    // The native call and the free alone: what the JS Tensor objects and scopes add is the rest.
+    nativeOnly: (() => {
+      const id = opId(op('aten::add', 'Tensor'));
+      return best(iters, (k) => {
+        for (let i = 0; i < k; i++) binding.free(binding.call(id, a._h, b._h));
+      });
+    })(),
     cpu: best(iters, (k) => {
       for (let i = 0; i < k; i += 100) torch.scope(() => {
         for (let j = 0; j < 100; j++) ac.add(bc);
@@ -231,6 +242,7 @@ function main() {
     ['the same, measured again after the other workloads', ab.scopedAgain, py.add1_us],
     ['results freed at once (dispose() each)', ab.freedAtOnce, py.add1_us],
     ['in place (add_: no result tensor)', ab.inplace, py.add1_inplace_us],
+    ['native call + free only (no Tensor objects, no scope)', ab.nativeOnly, py.add1_us],
     ['on the CPU, same process', ab.cpu, py.add1_cpu_us],
     ['C++ loop, at::add (result freed at once) vs Python', cpp ? cpp.add1 : null, py.add1_us],
   ]) console.log(`${w(name, 56)}${w(f(a), 12)}${w(f(b), 12)}${ratio(a, b)}`);
