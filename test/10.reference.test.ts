@@ -531,6 +531,23 @@ Object.assign(build, {
       [un, be], [u01, be], [un, ex], [un, ga], [un, gu], [un, no], [un, pa], [pa, pa2], [pa2, pa], [new D.Weibull(f32([1.0, 2.0]), f32([0.5, 3.0])), new D.Weibull(f32([1.0, 2.0]), f32([0.5, 3.0]))]];
     return flatAll(...pairs.map(([p, q]) => D.klDivergence(p, q)));
   },
+  dist_relaxed: () => {
+    torch.manualSeed(25);
+    const logits = f32([-1.0, 0.5, 2.0]).requiresGrad_();
+    const rb = new D.RelaxedBernoulli(torch.tensor(0.5), { logits });
+    const x = rb.rsample([2]);
+    const lp = rb.logProb(x);
+    x.sum().add(lp.sum()).backward();
+    const lrb = new D.LogitRelaxedBernoulli(torch.tensor(2.0), { probs: f32([0.3, 0.9]) });
+    const cl = f32([[0.0, 1.0, -1.0], [2.0, 0.0, 0.5]]).requiresGrad_();
+    const oh = new D.RelaxedOneHotCategorical(torch.tensor(0.7), { logits: cl });
+    const y = oh.rsample([2]);
+    const ly = oh.logProb(y);
+    y.select(-1, 0).sum().add(ly.sum()).backward();
+    const er = new D.ExpRelaxedCategorical(1.5, { probs: f32([0.2, 0.3, 0.5]) });
+    const z = er.rsample();
+    return flatAll(x, lp, logits.grad!, lrb.rsample([2]), lrb.logProb(f32([0.5, -1.0])), y, ly, cl.grad!, z, er.logProb(z), rb.probs, oh.probs);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

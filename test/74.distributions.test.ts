@@ -134,6 +134,27 @@ describe('torch.distributions', () => {
       expect(plain.support.toString()).toBe('Interval(lower_bound=-1.0, upper_bound=1.0)');
     });
     expect(torch.memory().tensors).toBe(before); // the cache lived in the scope, and went with it
+    // Relaxed (Gumbel-softmax) distributions: samples carry gradients; dispose() frees what they made.
+    const logits = torch.zeros(2, 3).requiresGrad_();
+    const made = torch.memory().tensors;
+    const oh = new D.RelaxedOneHotCategorical(0.5, { logits });
+    const rb = new D.RelaxedBernoulli(torch.tensor(0.5), { probs: f32([0.3]) });
+    torch.scope(() => {
+      const y = oh.rsample([4]);
+      expect(y.shape).toEqual([4, 2, 3]);
+      expect(y.sum(-1).sub(1).abs().max().item()).toBeLessThan(1e-5);
+      y.select(-1, 0).sum().backward();
+      expect(logits.grad!.abs().sum().item()).toBeGreaterThan(0);
+      expect(rb.logProb(rb.rsample([3])).shape).toEqual([3, 1]);
+      expect([String(rb), String(oh)]).toEqual(['RelaxedBernoulli()', 'RelaxedOneHotCategorical()']);
+      expect(() => new D.RelaxedBernoulli(torch.tensor(0.5), { probs: f32([1.3]) })).toThrow(
+        'Expected parameter probs (Tensor of shape (1,)) of distribution LogitRelaxedBernoulli(probs: tensor([1.3000])) to satisfy the constraint Interval(lower_bound=0.0, upper_bound=1.0), but found invalid values:\ntensor([1.3000])',
+      );
+    });
+    oh.dispose();
+    rb.dispose();
+    expect(torch.memory().tensors - made).toBe(2); // the tensor(0.5) and [0.3] given above
+    logits.dispose();
     torch.scope(() => {
       const t = new T.TanhTransform({ cacheSize: 1 });
       const x = f32([0.5]);

@@ -23,6 +23,7 @@ export { Multinomial } from './multinomial';
 export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
 export { Weibull, Pareto } from './weibull';
+export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
 } from './transforms';
