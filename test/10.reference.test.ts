@@ -594,6 +594,32 @@ Object.assign(build, {
   },
 });
 
+Object.assign(build, {
+  prune_methods: () => {
+    const P = torch.nn.utils.prune;
+    torch.manualSeed(0);
+    const lin = new torch.nn.Linear(6, 4);
+    P.l1Unstructured(lin, 'weight', 0.3);
+    P.l1Unstructured(lin, 'weight', 2);
+    P.randomUnstructured(lin, 'bias', 0.5);
+    const conv = new torch.nn.Conv2d(3, 4, 2);
+    P.lnStructured(conv, 'weight', 0.5, 2, 0);
+    P.randomStructured(conv, 'weight', 1, 1);
+    const x = torch.randn(2, 6);
+    const y = lin.call(x);
+    y.sum().backward();
+    const f = (m: torch.nn.Module, k: string): Tensor => (m as unknown as Record<string, Tensor>)[k];
+    const maskBefore = f(lin, 'weightMask').clone();
+    const gradOrig = f(lin, 'weightOrig').grad!.clone();
+    const a = new torch.nn.Linear(4, 3);
+    const b = new torch.nn.Linear(3, 2);
+    P.globalUnstructured([[a, 'weight'], [b, 'weight']], P.L1Unstructured, { amount: 0.4 });
+    P.remove(lin, 'weight');
+    const flags = torch.tensor([Number(P.isPruned(lin)), Number(P.isPruned(new torch.nn.Linear(2, 2)))], { dtype: 'float32' });
+    return flatAll(maskBefore, gradOrig, lin.weight, f(lin, 'bias'), f(lin, 'biasMask'), f(conv, 'weightMask'), f(conv, 'weight'), y, f(a, 'weightMask'), f(b, 'weightMask'), flags);
+  },
+});
+
 // Gradient clipping, as make_fixtures.py's clip_grad_norm_* cases.
 function clipped(normType: number): Tensor {
   torch.manualSeed(0);

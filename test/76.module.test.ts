@@ -108,6 +108,54 @@ describe('nn.Module', () => {
     lin.dispose();
   });
 
+  it('pruning: Python\'s keys, masks kept through training, deepCopy, remove, and bad calls', () => {
+    // Mask values against Python: 10.reference prune_methods. Here: what a user relies on.
+    const P = torch.nn.utils.prune;
+    const lin = new nn.Linear(3, 2);
+    P.l1Unstructured(lin, 'weight', 2);
+    expect(Object.keys(torch.scope(() => lin.stateDict()))).toEqual(['bias', 'weight_orig', 'weight_mask']);
+    expect(P.isPruned(lin)).toBe(true);
+    const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
+    const before = torch.memory().tensors;
+    for (let i = 0; i < 5; i++) {
+      torch.scope(() => {
+        opt.zeroGrad();
+        lin.call(torch.randn(4, 3)).pow(2).sum().backward();
+        opt.step();
+      });
+    }
+    expect(torch.memory().tensors - before).toBeLessThanOrEqual(2); // the gradients of weight_orig and bias
+    const field = (m: torch.nn.Module, k: string): torch.Tensor => (m as unknown as Record<string, torch.Tensor>)[k];
+    torch.scope(() => {
+      const zeros = field(lin, 'weightMask').eq(0);
+      expect(zeros.sum().item()).toBe(2);
+      expect(field(lin, 'weight').index(zeros).abs().sum().item()).toBe(0); // pruned entries stay 0
+      // A copy keeps its own mask and hook; remove() works on it and leaves the original pruned.
+      const copy = lin.deepCopy();
+      P.remove(copy, 'weight');
+      expect(Object.keys(copy.stateDict())).toEqual(['bias', 'weight']);
+      expect(copy.weight.index(zeros).abs().sum().item()).toBe(0);
+      expect(P.isPruned(copy)).toBe(false);
+      expect(P.isPruned(lin)).toBe(true);
+      copy.dispose();
+    });
+    expect(() => P.l1Unstructured(new nn.Linear(2, 2), 'weight', 1.5)).toThrow('amount=1.5 should either be a float in the range [0, 1] or a non-negative integer');
+    expect(() => P.l1Unstructured(new nn.Linear(2, 2), 'weight', -1)).toThrow('amount=-1 should either be a float in the range [0, 1] or a non-negative integer');
+    expect(() => P.l1Unstructured(new nn.Linear(2, 2), 'weight', 5)).toThrow('amount=5 should be smaller than the number of parameters to prune=4');
+    expect(() => P.lnStructured(new nn.Linear(2, 2), 'bias', 1, 2, 0)).toThrow('Structured pruning can only be applied to multidimensional tensors. Found tensor of shape torch.Size([2]) with 1 dims');
+    expect(() => P.lnStructured(new nn.Linear(2, 2), 'weight', 1, 2, 3)).toThrow(torch.IndexError);
+    expect(() => P.remove(new nn.Linear(2, 2), 'weight')).toThrow("Parameter 'weight' of module Linear(in_features=2, out_features=2, bias=True) has to be pruned before pruning can be removed");
+    expect(() => P.l1Unstructured(new nn.Linear(2, 2), 'nope', 1)).toThrow("prune: Linear has no parameter 'nope'");
+    expect(() => P.l1Unstructured(new nn.Linear(2, 2), 'weight', 1, { importanceScores: torch.ones(3) })).toThrow('importance_scores should have the same shape as parameter weight of Linear');
+    // A failed prune puts the parameter back (last in key order, as Python's re-registration does).
+    const intact = new nn.Linear(2, 2);
+    expect(() => P.customFromMask(intact, 'weight', torch.ones(3))).toThrow(/the mask's shape/);
+    expect(Object.keys(torch.scope(() => intact.stateDict()))).toEqual(['bias', 'weight']);
+    expect(P.isPruned(intact)).toBe(false);
+    P.remove(lin, 'weight');
+    lin.dispose();
+  });
+
   it('load-state-dict post hooks see the key lists as Python builds them and may edit them in place', () => {
     // Expected values from Python 1.13 (register_load_state_dict_post_hook on the same model).
     const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 1));

@@ -148,6 +148,40 @@ describe('Python reads what torch.save writes', () => {
     });
   });
 
+  it('pruned models: Python\'s pruned checkpoint loads into a pruned torchnode model, and ours into Python\'s', () => {
+    torch.scope(() => {
+      const P = nn.utils.prune;
+      const input = (JSON.parse(fs.readFileSync(pt('model.json'), 'utf8')) as { input: number[] }).input;
+      const x = torch.tensor(input, { dtype: 'float32' }).reshape(2, 1, 4, 4);
+      const pruned = (): torch.nn.Sequential => {
+        const m = cnn();
+        for (const i of [0, 4]) P.identity(m.at(i), 'weight'); // weight_orig / weight_mask, as Python's
+        return m;
+      };
+      // Python prunes and saves; its keys and masks load here and give its outputs.
+      const fromPython = path.join(tmp, 'pruned_py.pt');
+      const theirs = JSON.parse(python('pruned', fromPython)) as number[];
+      const ours = pruned();
+      ours.loadStateDict(torch.load(fromPython) as Record<string, torch.Tensor>);
+      ours.eval();
+      const out = (ours.call(x) as torch.Tensor).reshape(-1).toArray() as number[];
+      out.forEach((v, i) => expect(Math.abs(v - theirs[i])).toBeLessThan(1e-6));
+      // The other way: torchnode prunes (l1, half of each weight) and saves; Python loads it.
+      torch.manualSeed(11);
+      const mine = cnn();
+      for (const i of [0, 4]) P.l1Unstructured(mine.at(i), 'weight', 0.5);
+      mine.eval();
+      const file = path.join(tmp, 'pruned_js.pt');
+      torch.save(mine.stateDict(), file);
+      expect(Object.keys(mine.stateDict())).toEqual(['0.bias', '0.weight_orig', '0.weight_mask', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '4.bias', '4.weight_orig', '4.weight_mask']);
+      const back = JSON.parse(python('forward-pruned', file)) as number[];
+      const expected = (mine.call(x) as torch.Tensor).reshape(-1).toArray() as number[];
+      expected.forEach((v, i) => expect(Math.abs(v - back[i])).toBeLessThan(1e-6));
+      ours.dispose();
+      mine.dispose();
+    });
+  });
+
   it('nested data, every dtype, views and Parameters round-trip through Python exactly', () => {
     torch.scope(() => {
       const original = JSON.parse(python('read-trusted', pt('nested.pt')));

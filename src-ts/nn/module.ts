@@ -112,6 +112,14 @@ function meta(m: Module): Meta {
   return x;
 }
 
+/**
+ * @internal A module's forward pre-hooks by id, for code that finds its own hooks again (pruning
+ * looks for its method among them, as Python scans `_forward_pre_hooks`).
+ */
+export function forwardPreHooks(m: Module): Map<number, ForwardPreHook> {
+  return meta(m).preHooks;
+}
+
 export abstract class Module {
   /** Training mode (dropout active, batch norm updating its statistics). */
   training = true;

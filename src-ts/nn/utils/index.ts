@@ -6,3 +6,4 @@ export { spectralNorm, removeSpectralNorm } from './spectral_norm';
 export { functionalCall } from './stateless';
 export { fuseConvBnEval, fuseConvBnWeights } from './fusion';
 export * as rnn from './rnn';
+export * as prune from './prune';
