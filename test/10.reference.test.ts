@@ -548,6 +548,30 @@ Object.assign(build, {
     const z = er.rsample();
     return flatAll(x, lp, logits.grad!, lrb.rsample([2]), lrb.logProb(f32([0.5, -1.0])), y, ly, cl.grad!, z, er.logProb(z), rb.probs, oh.probs);
   },
+  dist_negative_binomial: () => {
+    torch.manualSeed(26);
+    const d = new D.NegativeBinomial(f32([2.0, 5.0, 0.5]), { probs: f32([0.3, 0.6, 0.9]) });
+    const e = new D.NegativeBinomial(3.0, { logits: f32([-1.0, 0.5]) });
+    return flatAll(d.sample([3]), e.sample([2]), d.logProb(f32([0, 4, 7])), e.logProb(f32([2, 0])), d.mean, d.mode, d.variance, e.probs, d.logits,
+      new D.NegativeBinomial(f32([0.0]), { probs: f32([0.5]), validateArgs: false }).logProb(f32([0])));
+  },
+  dist_continuous_bernoulli: () => {
+    torch.manualSeed(27);
+    const probs = f32([0.1, 0.4995, 0.7, 0.95]).requiresGrad_();
+    const d = new D.ContinuousBernoulli({ probs });
+    const r = d.rsample([3]);
+    r.sum().backward();
+    const e = new D.ContinuousBernoulli({ logits: f32([-2.0, 0.0, 1.5]) });
+    const v = f32([0.2, 0.5, 0.9, 0.0]);
+    const cb = new D.ContinuousBernoulli({ probs: f32([0.3, 0.8]) });
+    const kl = D.klDivergence;
+    const kls = [kl(cb, new D.ContinuousBernoulli({ probs: f32([0.5, 0.2]) })), kl(new D.Beta(f32([2.0, 0.5]), f32([3.0, 1.5])), cb),
+      kl(cb, new D.Exponential(f32([1.5, 0.5]))), kl(cb, new D.Normal(f32([0.5, -1.0]), f32([1.0, 2.0]))),
+      kl(cb, new D.Uniform(f32([-0.5, -1.0]), f32([2.0, 0.9]))), kl(new D.Uniform(f32([0.2, 0.1]), f32([0.7, 1.0])), cb),
+      kl(cb, new D.Pareto(f32([1.0, 0.5]), f32([3.0, 1.5]))), kl(new D.Normal(f32([0.5, -1.0]), f32([1.0, 2.0])), cb)];
+    return flatAll(d.sample([2]), r, d.logProb(v), d.cdf(v), d.icdf(f32([0.1, 0.5, 0.8, 0.3])), d.entropy(), d.mean, d.variance, d.stddev, probs.grad!,
+      e.rsample(), e.probs, e.mean, e.logProb(f32([0.3, 0.5, 1.0])), ...kls);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

@@ -113,6 +113,15 @@ describe('torch.distributions', () => {
         'Binomial(total_count: 10.0, probs: 0.30000001192092896)', 'Binomial(total_count: torch.Size([2]), logits: torch.Size([2]))', 'Multinomial()',
       ]);
       expect(String(new D.Binomial(10, { probs: f32([0.3]).reshape([]) }).support)).toBe('IntegerInterval(lower_bound=0, upper_bound=10.0)');
+      expect(() => new D.NegativeBinomial(2, { probs: f32([1]) })).toThrow(
+        'Expected parameter probs (Tensor of shape (1,)) of distribution NegativeBinomial(total_count: tensor([2.]), probs: tensor([1.])) to satisfy the constraint HalfOpenInterval(lower_bound=0.0, upper_bound=1.0), but found invalid values:\ntensor([1.])',
+      );
+      // ContinuousBernoulli checks probs only when validateArgs is given, then clamps them (as Python).
+      expect(() => new D.ContinuousBernoulli({ probs: f32([1.5]), validateArgs: true })).toThrow('The parameter probs has invalid values');
+      expect(new D.ContinuousBernoulli({ probs: f32([1.5]) }).probs.item()).toBeCloseTo(1, 6);
+      expect([String(new D.NegativeBinomial(2, { probs: f32([0.5]).reshape([]) })), String(new D.ContinuousBernoulli({ logits: torch.zeros(2) }))]).toEqual([
+        'NegativeBinomial(total_count: 2.0, probs: 0.5)', 'ContinuousBernoulli(logits: torch.Size([2]))',
+      ]);
       expect(
         [new D.Cauchy(0, 1), new D.HalfCauchy(1), new D.HalfNormal(torch.ones(2)), new D.Gumbel(0, 1), new D.Geometric({ probs: 0.5 }), new D.Geometric({ logits: torch.zeros(2) })].map(String),
       ).toEqual(['Cauchy(loc: 0.0, scale: 1.0)', 'HalfCauchy()', 'HalfNormal()', 'Gumbel(loc: 0.0, scale: 1.0)', 'Geometric(probs: 0.5)', 'Geometric(logits: torch.Size([2]))']);
@@ -247,19 +256,20 @@ describe('torch.distributions', () => {
       new D.StudentT(torch.full([3], 3, { dtype: 'float32' }), loc, 2),
       new D.Cauchy(loc, 2), new D.HalfCauchy(torch.ones(3)), new D.HalfNormal(torch.ones(3)), new D.Gumbel(loc, 1),
       new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
-      new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)),
+      new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)), new D.NegativeBinomial(3, { probs: torch.full([3], 0.4) }),
+      new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
       const x = d.sample([2]);
       const results = [x, d.logProb(x), d.mean, d.variance];
-      if (!(d instanceof D.Poisson)) results.push(d.entropy()); // PyTorch's Poisson has none either
+      if (!(d instanceof D.Poisson) && !(d instanceof D.NegativeBinomial)) results.push(d.entropy()); // PyTorch's have none either
       if (d.hasRsample) results.push(d.rsample());
       expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 17); // the 17 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 19); // the 19 tensor arguments made above
     loc.dispose();
   });
 

@@ -20,6 +20,8 @@ export { Gumbel } from './gumbel';
 export { Geometric } from './geometric';
 export { Binomial } from './binomial';
 export { Multinomial } from './multinomial';
+export { NegativeBinomial } from './negative_binomial';
+export { ContinuousBernoulli } from './continuous_bernoulli';
 export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
 export { Weibull, Pareto } from './weibull';

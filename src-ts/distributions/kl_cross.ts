@@ -4,7 +4,7 @@
  * Pairs whose KL is infinite (the second's support misses part of the first's) give Infinity.
  */
 import { NotImplementedError } from '../errors';
-import { erf, fullLike } from '../generated/ops';
+import { erf, fullLike, where } from '../generated/ops';
 import type { Tensor } from '../tensor';
 import type { Distribution } from './distribution';
 import { klDivergence, registerKl } from './kl';
@@ -20,6 +20,7 @@ import { Poisson } from './poisson';
 import { Uniform } from './uniform';
 import { Pareto } from './weibull';
 import { TransformedDistribution } from './transformed_distribution';
+import { ContinuousBernoulli } from './continuous_bernoulli';
 
 const EULER = 0.57721566490153286060;
 const xLogX = (t: Tensor): Tensor => t.mul(t.log());
@@ -79,7 +80,7 @@ registerKl(Beta, Uniform, (p, q) =>
 );
 
 // ---- Exponential ----------------------------------------------------------------------------
-infinite(Exponential, [Beta, Pareto, Uniform], (p) => p.rate);
+infinite(Exponential, [Beta, ContinuousBernoulli, Pareto, Uniform], (p) => p.rate);
 registerKl(Exponential, Gamma, (p, q) => {
   const ratio = q.rate.div(p.rate);
   const t1 = q.concentration.neg().mul(ratio.log());
@@ -104,7 +105,7 @@ registerKl(Exponential, Normal, (p, q) => {
 });
 
 // ---- Gamma ----------------------------------------------------------------------------------
-infinite(Gamma, [Beta, Pareto, Uniform], (p) => p.concentration);
+infinite(Gamma, [Beta, ContinuousBernoulli, Pareto, Uniform], (p) => p.concentration);
 registerKl(Gamma, Exponential, (p, q) => p.entropy().neg().sub(q.rate.log()).add(q.rate.mul(p.concentration).div(p.rate)));
 registerKl(Gamma, Gumbel, (p, q) => {
   const betaScaleProd = p.rate.mul(q.scale);
@@ -127,7 +128,7 @@ registerKl(Gamma, Normal, (p, q) => {
 });
 
 // ---- Gumbel ---------------------------------------------------------------------------------
-infinite(Gumbel, [Beta, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
+infinite(Gumbel, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
 registerKl(Gumbel, Normal, (p, q) => {
   const paramRatio = p.scale.div(q.scale);
   const t1 = paramRatio.div(Math.sqrt(2 * Math.PI)).log();
@@ -137,7 +138,7 @@ registerKl(Gumbel, Normal, (p, q) => {
 });
 
 // ---- Laplace --------------------------------------------------------------------------------
-infinite(Laplace, [Beta, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
+infinite(Laplace, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
 registerKl(Laplace, Normal, (p, q) => {
   const varNormal = q.scale.pow(2);
   const scaleSqrVarRatio = p.scale.pow(2).div(varNormal);
@@ -149,7 +150,7 @@ registerKl(Laplace, Normal, (p, q) => {
 });
 
 // ---- Normal ---------------------------------------------------------------------------------
-infinite(Normal, [Beta, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
+infinite(Normal, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform], (p) => p.loc);
 registerKl(Normal, Gumbel, (p, q) => {
   const meanScaleRatio = p.loc.div(q.scale);
   const varScaleSqrRatio = p.scale.div(q.scale).pow(2);
@@ -170,7 +171,7 @@ registerKl(Normal, Laplace, (p, q) => {
 });
 
 // ---- Pareto ---------------------------------------------------------------------------------
-infinite(Pareto, [Beta, Uniform], (p) => p.scale);
+infinite(Pareto, [Beta, ContinuousBernoulli, Uniform], (p) => p.scale);
 registerKl(Pareto, Exponential, (p, q) => {
   const scaleRateProd = p.scale.mul(q.rate);
   const t1 = p.alpha.div(scaleRateProd).log();
@@ -236,4 +237,32 @@ registerKl(Uniform, Pareto, (p, q) => {
   const t1 = q.alpha.mul(q.scale.pow(q.alpha)).mul(support).log();
   const t2 = xLogX(p.high).sub(xLogX(p.low)).sub(support).div(support);
   return t2.mul(q.alpha.add(1)).sub(t1).maskedFill(p.low.lt(q.scale), Infinity);
+});
+
+// ---- ContinuousBernoulli ------------------------------------------------------------------------
+registerKl(ContinuousBernoulli, ContinuousBernoulli, (p, q) => {
+  const t1 = p.mean.mul(p.logits.sub(q.logits));
+  const t2 = p.contBernLogNorm().add(p.probs.neg().log1p());
+  const t3 = q.contBernLogNorm().neg().sub(q.probs.neg().log1p());
+  return t1.add(t2).add(t3);
+});
+registerKl(Beta, ContinuousBernoulli, (p, q) =>
+  p.entropy().neg().sub(p.mean.mul(q.logits)).sub(q.probs.neg().log1p()).sub(q.contBernLogNorm()),
+);
+infinite(ContinuousBernoulli, [Pareto], (p) => p.probs);
+registerKl(ContinuousBernoulli, Exponential, (p, q) => p.entropy().neg().sub(q.rate.log()).add(q.rate.mul(p.mean)));
+registerKl(ContinuousBernoulli, Normal, (p, q) => {
+  const t1 = p.entropy().neg();
+  const t2 = q.loc.div(q.scale).square().add(Math.log(2 * Math.PI)).mul(0.5).add(q.scale.log());
+  const t3 = p.variance.add(p.mean.square()).sub(q.loc.mul(2).mul(p.mean)).div(q.scale.square().mul(2));
+  return t1.add(t2).add(t3);
+});
+// As Python 1.13: infinite where q.low >= 0 or q.high <= 1.
+registerKl(ContinuousBernoulli, Uniform, (p, q) => {
+  const result = p.entropy().neg().add(q.high.sub(q.low).log());
+  return where(q.low.ge(0).logicalOr(q.high.le(1)), Infinity, result);
+});
+registerKl(Uniform, ContinuousBernoulli, (p, q) => {
+  const result = p.entropy().neg().sub(p.mean.mul(q.logits)).sub(q.probs.neg().log1p()).sub(q.contBernLogNorm());
+  return where(p.high.ge(1).logicalOr(p.low.le(0)), Infinity, result);
 });
