@@ -2,14 +2,14 @@
  * The binomial distribution: successes in `totalCount` Bernoulli trials with success probability
  * `probs` (or sigmoid(`logits`)). `totalCount` broadcasts with the probabilities.
  */
-import { ValueError, NotImplementedError } from '../errors';
+import { NotImplementedError } from '../errors';
 import { arange, binomial } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { argRepr, Distribution, broadcastAll } from './distribution';
+import { argRepr, Distribution } from './distribution';
 import * as constraints from './constraints';
-import { logitsToProbs, probsToLogits } from './utils';
+import { countParams } from './utils';
 
 // (x.clamp(min=0) + x - x.clamp(max=0)) / 2, which is max(x, 0) with a gradient of 1/2 at 0.
 const clampByZero = (x: Tensor): Tensor => x.clamp(0).add(x).sub(x.clamp(null, 0)).div(2);
@@ -25,21 +25,12 @@ export class Binomial extends Distribution {
 
   /** `new Binomial(10, { probs })`: exactly one of `probs` and `logits`. */
   constructor(totalCount: number | Tensor = 1, options: { probs?: number | Tensor; logits?: number | Tensor; validateArgs?: boolean } = {}) {
-    const { probs, logits } = options;
-    if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
-    const [[count, param]] = broadcastAll(totalCount, (probs ?? logits)!);
-    super(param.shape, [], options.validateArgs);
-    this.given = probs !== undefined ? 'probs' : 'logits';
-    this.totalCount = count.typeAs(param);
-    count.dispose();
-    // Both forms are made now (Python makes the other lazily): they then live as long as the distribution.
-    if (this.given === 'probs') {
-      this.probs = param;
-      this.logits = probsToLogits(param, true);
-    } else {
-      this.logits = param;
-      this.probs = logitsToProbs(param, true);
-    }
+    const p = countParams(totalCount, options);
+    super(p.probs.shape, [], options.validateArgs);
+    this.given = p.given;
+    this.totalCount = p.totalCount;
+    this.probs = p.probs;
+    this.logits = p.logits;
     this.checkArgs();
   }
   get argConstraints(): Record<string, constraints.Constraint> {

@@ -3,15 +3,14 @@
  * whose success probability is 1 - `probs` (PyTorch's convention: `probs` is the probability of
  * the counted outcome). Samples are Poisson draws with Gamma-distributed rates, as Python's.
  */
-import { ValueError } from '../errors';
 import { logSigmoid, poisson } from '../generated/ops';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { argRepr, Distribution, broadcastAll } from './distribution';
+import { argRepr, Distribution } from './distribution';
 import * as constraints from './constraints';
 import { Gamma } from './gamma';
-import { logitsToProbs, probsToLogits } from './utils';
+import { countParams } from './utils';
 
 export class NegativeBinomial extends Distribution {
   readonly totalCount: Tensor;
@@ -22,21 +21,12 @@ export class NegativeBinomial extends Distribution {
 
   /** `new NegativeBinomial(totalCount, { probs })`: exactly one of `probs` and `logits`. */
   constructor(totalCount: number | Tensor, options: { probs?: number | Tensor; logits?: number | Tensor; validateArgs?: boolean } = {}) {
-    const { probs, logits } = options;
-    if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
-    const [[count, param]] = broadcastAll(totalCount, (probs ?? logits)!);
-    super(param.shape, [], options.validateArgs);
-    this.given = probs !== undefined ? 'probs' : 'logits';
-    this.totalCount = count.typeAs(param);
-    count.dispose();
-    // Both forms are made now (Python makes the other lazily): they then live as long as the distribution.
-    if (this.given === 'probs') {
-      this.probs = param;
-      this.logits = probsToLogits(param, true);
-    } else {
-      this.logits = param;
-      this.probs = logitsToProbs(param, true);
-    }
+    const p = countParams(totalCount, options);
+    super(p.probs.shape, [], options.validateArgs);
+    this.given = p.given;
+    this.totalCount = p.totalCount;
+    this.probs = p.probs;
+    this.logits = p.logits;
     this.checkArgs();
     const rate = scope(() => this.logits.neg().exp());
     this.gamma = new Gamma(this.totalCount, rate, { validateArgs: false });

@@ -70,14 +70,15 @@ export class LogitRelaxedBernoulli extends Distribution {
   }
 }
 
-/** A relaxed Bernoulli sample in (0, 1), with gradients (rsample). */
-export class RelaxedBernoulli extends TransformedDistribution {
-  declare readonly baseDist: LogitRelaxedBernoulli;
-
-  constructor(temperature: number | Tensor, options: Params<number | Tensor>) {
-    super(new LogitRelaxedBernoulli(temperature, { probs: options.probs, logits: options.logits }), new SigmoidTransform(), options);
-    this.checkArgs();
-  }
+// What RelaxedBernoulli and RelaxedOneHotCategorical share: a relaxed base distribution through
+// one transform, whose temperature and probabilities they expose.
+interface RelaxedBase extends Distribution {
+  readonly temperature: Tensor;
+  readonly probs: Tensor;
+  readonly logits: Tensor;
+}
+abstract class Relaxed<B extends RelaxedBase> extends TransformedDistribution {
+  declare readonly baseDist: B;
   get temperature(): Tensor {
     return this.baseDist.temperature;
   }
@@ -86,12 +87,6 @@ export class RelaxedBernoulli extends TransformedDistribution {
   }
   get logits(): Tensor {
     return this.baseDist.logits;
-  }
-  get argConstraints(): Record<string, constraints.Constraint> {
-    return { probs: constraints.unitInterval, logits: constraints.real };
-  }
-  get support(): constraints.Constraint {
-    return constraints.unitInterval;
   }
   get hasRsample(): boolean {
     return true;
@@ -102,7 +97,21 @@ export class RelaxedBernoulli extends TransformedDistribution {
   }
   /** Python prints no parameters here (they live in the base distribution). */
   toString(): string {
-    return 'RelaxedBernoulli()';
+    return `${this.constructor.name}()`;
+  }
+}
+
+/** A relaxed Bernoulli sample in (0, 1), with gradients (rsample). */
+export class RelaxedBernoulli extends Relaxed<LogitRelaxedBernoulli> {
+  constructor(temperature: number | Tensor, options: Params<number | Tensor>) {
+    super(new LogitRelaxedBernoulli(temperature, { probs: options.probs, logits: options.logits }), new SigmoidTransform(), options);
+    this.checkArgs();
+  }
+  get argConstraints(): Record<string, constraints.Constraint> {
+    return { probs: constraints.unitInterval, logits: constraints.real };
+  }
+  get support(): constraints.Constraint {
+    return constraints.unitInterval;
   }
 }
 
@@ -168,37 +177,15 @@ export class ExpRelaxedCategorical extends Distribution {
 }
 
 /** A relaxed one-hot sample on the simplex, with gradients (rsample): Gumbel-softmax. */
-export class RelaxedOneHotCategorical extends TransformedDistribution {
-  declare readonly baseDist: ExpRelaxedCategorical;
-
+export class RelaxedOneHotCategorical extends Relaxed<ExpRelaxedCategorical> {
   constructor(temperature: number | Tensor, options: Params<Tensor>) {
     super(new ExpRelaxedCategorical(temperature, options), new ExpTransform(), options);
     this.checkArgs();
-  }
-  get temperature(): Tensor {
-    return this.baseDist.temperature;
-  }
-  get probs(): Tensor {
-    return this.baseDist.probs;
-  }
-  get logits(): Tensor {
-    return this.baseDist.logits;
   }
   get argConstraints(): Record<string, constraints.Constraint> {
     return { probs: constraints.simplex, logits: constraints.realVector };
   }
   get support(): constraints.Constraint {
     return constraints.simplex;
-  }
-  get hasRsample(): boolean {
-    return true;
-  }
-  dispose(): void {
-    super.dispose();
-    this.baseDist.dispose();
-  }
-  /** Python prints no parameters here (they live in the base distribution). */
-  toString(): string {
-    return 'RelaxedOneHotCategorical()';
   }
 }

@@ -46,6 +46,26 @@ export function binaryParams(options: { probs?: number | Tensor; logits?: number
     : { given: 'logits', logits: param, probs: logitsToProbs(param, true), batchShape };
 }
 
+/**
+ * A count distribution's parameters (Binomial, NegativeBinomial): `totalCount` broadcast with
+ * exactly one of `probs` and `logits`, in their dtype; both probability forms are made now.
+ */
+export function countParams(totalCount: number | Tensor, options: { probs?: number | Tensor; logits?: number | Tensor }): {
+  given: 'probs' | 'logits';
+  totalCount: Tensor;
+  probs: Tensor;
+  logits: Tensor;
+} {
+  const { probs, logits } = options;
+  if ((probs === undefined) === (logits === undefined)) throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
+  const [[count, param]] = broadcastAll(totalCount, (probs ?? logits)!);
+  const n = count.typeAs(param);
+  count.dispose();
+  return probs !== undefined
+    ? { given: 'probs', totalCount: n, probs: param, logits: probsToLogits(param, true) }
+    : { given: 'logits', totalCount: n, logits: param, probs: logitsToProbs(param, true) };
+}
+
 /** Sums out the `dim` rightmost dimensions (Python's _sum_rightmost). */
 export function sumRightmost(t: Tensor, dim: number): Tensor {
   return dim === 0 ? t : t.reshape([...t.shape.slice(0, t.dim() - dim), -1]).sum(-1);

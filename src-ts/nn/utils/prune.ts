@@ -136,57 +136,49 @@ export class Identity extends BasePruningMethod {
   }
 }
 
-/** Prunes `amount` entries at random. */
-export class RandomUnstructured extends BasePruningMethod {
+// Unstructured pruning: zeroes the `amount` entries that `pick(t, n)` indexes in the flat mask.
+abstract class UnstructuredMethod extends BasePruningMethod {
   readonly pruningType = 'unstructured' as const;
   constructor(readonly amount: number) {
     super();
     validateAmountInit(amount);
   }
+  protected abstract pick(t: Tensor, n: number): Tensor;
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     const size = t.numel();
     const n = nparamsToPrune(this.amount, size);
     validateAmount(n, size);
     return scope(() => {
       const mask = defaultMask.clone({ memoryFormat: 'contiguous_format' });
-      if (n !== 0) {
-        const [, indices] = topk(randLike(t).view(-1), n);
-        mask.view(-1).indexPut_(indices, 0);
-      }
+      if (n !== 0) mask.view(-1).indexPut_(this.pick(t, n), 0);
       return mask;
     });
+  }
+}
+
+/** Prunes `amount` entries at random. */
+export class RandomUnstructured extends UnstructuredMethod {
+  protected pick(t: Tensor, n: number): Tensor {
+    return topk(randLike(t).view(-1), n)[1];
   }
 }
 
 /** Prunes the `amount` entries of smallest absolute value (or importance score). */
-export class L1Unstructured extends BasePruningMethod {
-  readonly pruningType = 'unstructured' as const;
-  constructor(readonly amount: number) {
-    super();
-    validateAmountInit(amount);
-  }
-  computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    const size = t.numel();
-    const n = nparamsToPrune(this.amount, size);
-    validateAmount(n, size);
-    return scope(() => {
-      const mask = defaultMask.clone({ memoryFormat: 'contiguous_format' });
-      if (n !== 0) {
-        const [, indices] = topk(t.abs().view(-1), n, { largest: false });
-        mask.view(-1).indexPut_(indices, 0);
-      }
-      return mask;
-    });
+export class L1Unstructured extends UnstructuredMethod {
+  protected pick(t: Tensor, n: number): Tensor {
+    return topk(t.abs().view(-1), n, { largest: false })[1];
   }
 }
 
-/** Prunes `amount` channels along `dim` at random. */
-export class RandomStructured extends BasePruningMethod {
+// Structured pruning: keeps the channels along `dim` that `keep(t, size, n)` selects (a boolean
+// or index tensor), with n of the `size` channels to prune.
+abstract class StructuredMethod extends BasePruningMethod {
   readonly pruningType = 'structured' as const;
   constructor(readonly amount: number, readonly dim = -1) {
     super();
     validateAmountInit(amount);
   }
+  protected abstract keep(t: Tensor, size: number, n: number): Tensor;
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     validateStructured(t);
     validateDim(t, this.dim);
@@ -195,37 +187,30 @@ export class RandomStructured extends BasePruningMethod {
     validateAmount(n, size);
     if (n === 0) return defaultMask.alias();
     return scope(() => {
-      const prob = rand(size);
-      const threshold = kthvalue(prob, n)[0];
       const mask = zerosLike(t);
-      mask.indexPut_(along(t.dim(), this.dim, prob.gt(threshold)), 1);
+      mask.indexPut_(along(t.dim(), this.dim, this.keep(t, size, n)), 1);
       return mask.mul_(defaultMask.to(mask.dtype));
     });
   }
 }
 
-/** Prunes the `amount` channels along `dim` of smallest L`n` norm. */
-export class LnStructured extends BasePruningMethod {
-  readonly pruningType = 'structured' as const;
-  constructor(readonly amount: number, readonly n: number, readonly dim = -1) {
-    super();
-    validateAmountInit(amount);
+/** Prunes `amount` channels along `dim` at random. */
+export class RandomStructured extends StructuredMethod {
+  protected keep(t: Tensor, size: number, n: number): Tensor {
+    const prob = rand(size);
+    return prob.gt(kthvalue(prob, n)[0]);
   }
-  computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    validateStructured(t);
-    validateDim(t, this.dim);
-    const size = t.size(this.dim);
-    const toPrune = nparamsToPrune(this.amount, size);
-    validateAmount(toPrune, size);
-    if (toPrune === 0) return defaultMask.alias();
-    return scope(() => {
-      const d = this.dim < 0 ? t.dim() + this.dim : this.dim;
-      const others = Array.from({ length: t.dim() }, (_, i) => i).filter((i) => i !== d);
-      const [, indices] = topk(norm(t, this.n, others), size - toPrune, { largest: true });
-      const mask = zerosLike(t);
-      mask.indexPut_(along(t.dim(), d, indices), 1);
-      return mask.mul_(defaultMask.to(mask.dtype));
-    });
+}
+
+/** Prunes the `amount` channels along `dim` of smallest L`n` norm. */
+export class LnStructured extends StructuredMethod {
+  constructor(amount: number, readonly n: number, dim = -1) {
+    super(amount, dim);
+  }
+  protected keep(t: Tensor, size: number, n: number): Tensor {
+    const d = this.dim < 0 ? t.dim() + this.dim : this.dim;
+    const others = Array.from({ length: t.dim() }, (_, i) => i).filter((i) => i !== d);
+    return topk(norm(t, this.n, others), size - n, { largest: true })[1];
   }
 }
 
