@@ -336,6 +336,13 @@ describe('nn.Module', () => {
     expect((lin as unknown as { weightG: torch.Tensor }).weightG.grad).not.toBeNull();
     torch.scope(() => void lin.call(x)); // recomputes the weight from the stepped g and v
     const w = (lin.weight as torch.Tensor).clone();
+    // A deepCopy keeps normalizing, and its weight norm can be removed on its own (as Python's).
+    const copy = lin.deepCopy();
+    U.removeWeightNorm(copy);
+    expect(Object.keys(torch.scope(() => copy.stateDict()))).toEqual(['bias', 'weight']);
+    expect(copy.weight.allclose(w)).toBe(true);
+    expect(Object.keys(torch.scope(() => lin.stateDict()))).toEqual(['bias', 'weight_g', 'weight_v']);
+    copy.dispose();
     U.removeWeightNorm(lin);
     expect(Object.keys(lin.stateDict())).toEqual(['bias', 'weight']);
     expect(lin.weight).toBeInstanceOf(nn.Parameter);
@@ -368,6 +375,11 @@ describe('nn.Module', () => {
     // The largest singular value of the normalized weight is about 1.
     const sigma = torch.scope(() => torch.linalg.matrixNorm(sn.weight as torch.Tensor, 2).item<number>());
     expect(Math.abs(sigma - 1)).toBeLessThan(0.1);
+    const snCopy = sn.deepCopy();
+    U.removeSpectralNorm(snCopy);
+    expect(Object.keys(torch.scope(() => snCopy.stateDict()))).toEqual(['bias', 'weight']);
+    expect(() => U.removeSpectralNorm(snCopy)).toThrow("spectral_norm of 'weight' not found in Linear");
+    snCopy.dispose();
     U.removeSpectralNorm(sn);
     expect(Object.keys(sn.stateDict())).toEqual(['bias', 'weight']);
     sn.dispose();

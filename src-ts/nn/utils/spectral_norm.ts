@@ -9,9 +9,9 @@ import { dot, mv } from '../../generated/ops';
 import { noGrad } from '../../autograd';
 import { pin, scope } from '../../memory';
 import type { Tensor } from '../../tensor';
-import { Module, camelOf, keyOf, type RemovableHandle } from '../module';
+import { Module, camelOf, keyOf } from '../module';
 import { Parameter } from '../parameter';
-import { fields, setComputed } from './reparametrized';
+import { fields, findReparametrization, registerReparametrization, setComputed } from './reparametrized';
 import { normalize } from '../functional';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../modules/conv';
 
@@ -19,9 +19,8 @@ interface Spec {
   dim: number;
   iterations: number;
   eps: number;
-  handle: RemovableHandle;
 }
-const registry = new WeakMap<Module, Map<string, Spec>>();
+const KIND = 'spectral_norm';
 
 // The weight as a matrix with `dim` as its rows.
 function asMatrix(w: Tensor, dim: number): Tensor {
@@ -29,7 +28,7 @@ function asMatrix(w: Tensor, dim: number): Tensor {
   return m.reshape(m.size(0), -1);
 }
 
-function computeWeight(m: Module, field: string, s: Omit<Spec, 'handle'>, powerIteration: boolean): Tensor {
+function computeWeight(m: Module, field: string, s: Spec, powerIteration: boolean): Tensor {
   const f = fields(m);
   const weight = f[`${field}Orig`] as Tensor;
   return scope(() => {
@@ -60,8 +59,7 @@ export function spectralNorm<M extends Module>(module: M, name = 'weight', optio
   const field = camelOf(name);
   const iterations = options.nPowerIterations ?? 1;
   if (!(iterations > 0)) throw new ValueError(`Expected n_power_iterations to be positive, but got n_power_iterations=${iterations}`);
-  const regs = registry.get(module) ?? new Map<string, Spec>();
-  if (regs.has(field)) throw new ValueError(`Cannot register two spectral_norm hooks on the same parameter ${keyOf(field)}`);
+  if (findReparametrization(module, KIND, field) !== undefined) throw new ValueError(`Cannot register two spectral_norm hooks on the same parameter ${keyOf(field)}`);
   const weight = fields(module)[field];
   if (!(weight instanceof Parameter)) throw new ValueError(`\`SpectralNorm\` cannot be applied as parameter \`${keyOf(field)}\` is None`);
   const transposed = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
@@ -78,20 +76,17 @@ export function spectralNorm<M extends Module>(module: M, name = 'weight', optio
   fields(module)[field] = pin(weight.detach());
   module.registerBuffer(`${field}U`, u);
   module.registerBuffer(`${field}V`, v);
-  const handle = module.registerForwardPreHook((m) => setComputed(m, field, computeWeight(m, field, spec, m.training)));
-  regs.set(field, { ...spec, handle });
-  registry.set(module, regs);
+  registerReparametrization(module, KIND, field, spec, (m) => setComputed(m, field, computeWeight(m, field, spec, m.training)));
   return module;
 }
 
 /** Undoes spectralNorm: `name` is one parameter again, holding the normalized weight. */
 export function removeSpectralNorm<M extends Module>(module: M, name = 'weight'): M {
   const field = camelOf(name);
-  const spec = registry.get(module)?.get(field);
-  if (spec === undefined) throw new ValueError(`spectral_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
-  spec.handle.remove();
-  registry.get(module)!.delete(field);
-  const w = noGrad(() => scope(() => new Parameter(computeWeight(module, field, spec, false).detach())));
+  const reg = findReparametrization<Spec>(module, KIND, field);
+  if (reg === undefined) throw new ValueError(`spectral_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
+  reg.remove();
+  const w = noGrad(() => scope(() => new Parameter(computeWeight(module, field, reg.spec, false).detach())));
   const f = fields(module);
   for (const k of [field, `${field}U`, `${field}V`, `${field}Orig`]) {
     (f[k] as Tensor | undefined)?.dispose();

@@ -9,15 +9,11 @@ import { normExceptDim } from '../../generated/ops';
 import { noGrad } from '../../autograd';
 import { scope } from '../../memory';
 import type { Tensor } from '../../tensor';
-import { Module, camelOf, keyOf, type RemovableHandle } from '../module';
+import { type Module, camelOf, keyOf } from '../module';
 import { Parameter } from '../parameter';
-import { fields, setComputed } from './reparametrized';
+import { fields, findReparametrization, registerReparametrization, setComputed } from './reparametrized';
 
-interface Registration {
-  dim: number;
-  handle: RemovableHandle;
-}
-const registry = new WeakMap<Module, Map<string, Registration>>();
+const KIND = 'weight_norm';
 
 
 // v * (g / ||v|| over every dimension but `dim`): the computed weight, kept until the next one.
@@ -34,8 +30,7 @@ function computeWeight(m: Module, name: string, dim: number): Tensor {
  */
 export function weightNorm<M extends Module>(module: M, name = 'weight', dim: number | null = 0): M {
   const field = camelOf(name);
-  const regs = registry.get(module) ?? new Map<string, Registration>();
-  if (regs.has(field)) throw new ValueError(`Cannot register two weight_norm hooks on the same parameter ${keyOf(field)}`);
+  if (findReparametrization(module, KIND, field) !== undefined) throw new ValueError(`Cannot register two weight_norm hooks on the same parameter ${keyOf(field)}`);
   const weight = fields(module)[field];
   if (!(weight instanceof Parameter)) throw new ValueError(`weight_norm: ${module.constructor.name} has no parameter '${keyOf(field)}'`);
   const d = dim ?? -1;
@@ -48,20 +43,17 @@ export function weightNorm<M extends Module>(module: M, name = 'weight', dim: nu
   weight.dispose();
   setComputed(module, field, computeWeight(module, field, d));
   // The hook works on the module it is called for, so a deepCopy's hook updates the copy.
-  const handle = module.registerForwardPreHook((m) => setComputed(m, field, computeWeight(m, field, d)));
-  regs.set(field, { dim: d, handle });
-  registry.set(module, regs);
+  registerReparametrization(module, KIND, field, { dim: d }, (m) => setComputed(m, field, computeWeight(m, field, d)));
   return module;
 }
 
 /** Undoes weightNorm: `name` becomes one parameter again, with the current normalized value. */
 export function removeWeightNorm<M extends Module>(module: M, name = 'weight'): M {
   const field = camelOf(name);
-  const reg = registry.get(module)?.get(field);
+  const reg = findReparametrization<{ dim: number }>(module, KIND, field);
   if (reg === undefined) throw new ValueError(`weight_norm of '${keyOf(field)}' not found in ${module.constructor.name}`);
-  reg.handle.remove();
-  registry.get(module)!.delete(field);
-  const w = noGrad(() => scope(() => new Parameter(computeWeight(module, field, reg.dim))));
+  reg.remove();
+  const w = noGrad(() => scope(() => new Parameter(computeWeight(module, field, reg.spec.dim))));
   const f = fields(module);
   const old = f[field] as Tensor | undefined;
   delete f[field];
