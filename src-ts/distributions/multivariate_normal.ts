@@ -9,6 +9,7 @@ import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { Distribution } from './distribution';
 import * as constraints from './constraints';
+import { broadcastShapes } from './utils';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -49,17 +50,6 @@ function precisionToScaleTril(p: Tensor): Tensor {
     const lf = linalg.cholesky(flip(p, [-2, -1]));
     const lInv = flip(lf, [-2, -1]).transpose(-2, -1);
     return linalg.solveTriangular(lInv, eye(p.size(-1), { dtype: p.dtype, device: p.device }), { upper: false });
-  });
-}
-
-// Python's torch.broadcast_shapes.
-function broadcastShapes(a: number[], b: number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  return Array.from({ length: n }, (_, i) => {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new ValueError(`Shape mismatch: objects cannot be broadcast to a single shape ([${a}] vs [${b}])`);
-    return x === 1 ? y : x;
   });
 }
 

@@ -16,22 +16,7 @@ import { keep, scope } from '../memory';
 import { Tensor } from '../tensor';
 import * as constraints from './constraints';
 import { broadcastAll } from './distribution';
-import { sumRightmost } from './utils';
-
-/** The shape two or more shapes broadcast to (torch.broadcast_shapes). */
-export function broadcastShapes(...shapes: number[][]): number[] {
-  const n = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = new Array(n).fill(1);
-  for (const s of shapes) {
-    for (let i = 0; i < s.length; i++) {
-      const k = n - s.length + i;
-      if (s[i] === 1) continue;
-      if (out[k] !== 1 && out[k] !== s[i]) throw new ValueError(`Shape mismatch: objects cannot be broadcast to a single shape: [${shapes.map((x) => x.join(', ')).join('], [')}]`);
-      out[k] = s[i];
-    }
-  }
-  return out;
-}
+import { broadcastShapes, sumRightmost } from './utils';
 
 function checkTensor(t: Transform, x: unknown): void {
   if (!(x instanceof Tensor)) throw new TorchTypeError(`${t.toString()}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);

@@ -66,6 +66,21 @@ export function countParams(totalCount: number | Tensor, options: { probs?: numb
     : { given: 'logits', totalCount: n, logits: param, probs: logitsToProbs(param, true) };
 }
 
+/** The shape two or more shapes broadcast to (torch.broadcast_shapes). */
+export function broadcastShapes(...shapes: number[][]): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = new Array(n).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const k = n - s.length + i;
+      if (s[i] === 1) continue;
+      if (out[k] !== 1 && out[k] !== s[i]) throw new ValueError(`Shape mismatch: objects cannot be broadcast to a single shape: [${shapes.map((x) => x.join(', ')).join('], [')}]`);
+      out[k] = s[i];
+    }
+  }
+  return out;
+}
+
 /** Sums out the `dim` rightmost dimensions (Python's _sum_rightmost). */
 export function sumRightmost(t: Tensor, dim: number): Tensor {
   return dim === 0 ? t : t.reshape([...t.shape.slice(0, t.dim() - dim), -1]).sum(-1);
