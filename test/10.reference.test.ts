@@ -572,6 +572,18 @@ Object.assign(build, {
     return flatAll(d.sample([2]), r, d.logProb(v), d.cdf(v), d.icdf(f32([0.1, 0.5, 0.8, 0.3])), d.entropy(), d.mean, d.variance, d.stddev, probs.grad!,
       e.rsample(), e.probs, e.mean, e.logProb(f32([0.3, 0.5, 1.0])), ...kls);
   },
+  dist_lowrank_mvn: () => {
+    torch.manualSeed(28);
+    const loc = f32([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]).requiresGrad_();
+    const w = f32([[1.0, 0.5], [0.2, -0.3], [0.0, 0.8]]).requiresGrad_();
+    const dg = f32([0.5, 1.0, 2.0]).requiresGrad_();
+    const d = new D.LowRankMultivariateNormal(loc, w, dg);
+    const x = d.rsample([2]);
+    const lp = d.logProb(x);
+    x.sum().add(lp.sum()).backward();
+    return flatAll(x, lp, d.sample(), d.entropy(), d.mean, d.variance, d.scaleTril, d.covarianceMatrix, d.precisionMatrix, loc.grad!, w.grad!, dg.grad!,
+      new D.MultivariateNormal(loc.detach(), { covarianceMatrix: d.covarianceMatrix }).logProb(x.detach()));
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

@@ -84,6 +84,16 @@ describe('torch.distributions', () => {
         'Expected value argument (Tensor of shape (3,)) to be within the support (Simplex()) of the distribution Dirichlet(concentration: torch.Size([3])), but found invalid values:\ntensor([0.5000, 0.5000, 0.5000])',
       );
       expect(() => new D.Dirichlet([1, 2] as never)).toThrow('Dirichlet(): concentration must be a Tensor');
+      const LR = D.LowRankMultivariateNormal;
+      expect(() => new LR(torch.tensor(1.0), torch.ones(3, 2), torch.ones(3))).toThrow('loc must be at least one-dimensional.');
+      expect(() => new LR(torch.zeros(3), torch.ones(2, 2), torch.ones(3))).toThrow('cov_factor must be a batch of matrices with shape 3 x m');
+      expect(() => new LR(torch.zeros(3), torch.ones(3, 2), torch.ones(2))).toThrow('cov_diag must be a batch of vectors with shape torch.Size([3])');
+      expect(() => new LR(torch.zeros(4, 3), torch.ones(2, 3, 2), torch.ones(3))).toThrow(
+        'Incompatible batch shapes: loc torch.Size([4, 3]), cov_factor torch.Size([2, 3, 2]), cov_diag torch.Size([3])',
+      );
+      expect(String(new LR(torch.zeros(3), torch.ones(3, 2), torch.ones(3)))).toBe(
+        'LowRankMultivariateNormal(loc: torch.Size([3]), cov_factor: torch.Size([3, 2]), cov_diag: torch.Size([3]))',
+      );
     });
   });
 
@@ -257,7 +267,7 @@ describe('torch.distributions', () => {
       new D.Cauchy(loc, 2), new D.HalfCauchy(torch.ones(3)), new D.HalfNormal(torch.ones(3)), new D.Gumbel(loc, 1),
       new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
       new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)), new D.NegativeBinomial(3, { probs: torch.full([3], 0.4) }),
-      new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }),
+      new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }), new D.LowRankMultivariateNormal(loc, torch.ones(3, 2), torch.ones(3)),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -269,7 +279,7 @@ describe('torch.distributions', () => {
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 19); // the 19 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 21); // the 21 tensor arguments made above
     loc.dispose();
   });
 

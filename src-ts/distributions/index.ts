@@ -10,6 +10,7 @@ export { Laplace } from './laplace';
 export { LogNormal } from './log_normal';
 export { Poisson } from './poisson';
 export { MultivariateNormal } from './multivariate_normal';
+export { LowRankMultivariateNormal } from './lowrank_multivariate_normal';
 export { Gamma, Chi2 } from './gamma';
 export { Dirichlet } from './dirichlet';
 export { Beta } from './beta';
