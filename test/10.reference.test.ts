@@ -584,6 +584,24 @@ Object.assign(build, {
     return flatAll(x, lp, d.sample(), d.entropy(), d.mean, d.variance, d.scaleTril, d.covarianceMatrix, d.precisionMatrix, loc.grad!, w.grad!, dg.grad!,
       new D.MultivariateNormal(loc.detach(), { covarianceMatrix: d.covarianceMatrix }).logProb(x.detach()));
   },
+  dist_more: () => {
+    torch.manualSeed(29);
+    const df1 = f32([1.5, 3.0, 6.0]).requiresGrad_();
+    const f = new D.FisherSnedecor(df1, f32([2.0, 5.0, 10.0]));
+    const r = f.rsample([2]);
+    r.sum().backward();
+    const c1 = f32([0.5, 2.0, 3.0]).requiresGrad_();
+    const k = new D.Kumaraswamy(c1, f32([2.0, 0.7, 4.0]));
+    const y = k.rsample([2]);
+    y.sum().backward();
+    const logits = f32([[1.0, 0.0, -1.0], [0.2, 0.3, 0.5]]).requiresGrad_();
+    const st = new D.OneHotCategoricalStraightThrough({ logits });
+    const s = st.rsample([2]);
+    s.mul(f32([1.0, 2.0, 3.0])).sum().backward();
+    return flatAll(f.sample([2]), r, f.logProb(f32([0.5, 1.0, 2.0])), f.mean, f.mode, f.variance, df1.grad!,
+      k.sample([2]), y, k.logProb(f32([0.2, 0.5, 0.9])), k.cdf(f32([0.2, 0.5, 0.9])), k.entropy(), k.mean, k.mode, k.variance, c1.grad!,
+      s, logits.grad!, st.logProb(s.detach()));
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

@@ -91,6 +91,9 @@ describe('torch.distributions', () => {
       expect(() => new LR(torch.zeros(4, 3), torch.ones(2, 3, 2), torch.ones(3))).toThrow(
         'Incompatible batch shapes: loc torch.Size([4, 3]), cov_factor torch.Size([2, 3, 2]), cov_diag torch.Size([3])',
       );
+      expect([String(new D.FisherSnedecor(2, 3)), String(new D.Kumaraswamy(torch.ones(2), 2)), String(new D.OneHotCategoricalStraightThrough({ probs: torch.ones(3) }))]).toEqual([
+        'FisherSnedecor(df1: 2.0, df2: 3.0)', 'Kumaraswamy(concentration1: torch.Size([2]), concentration0: torch.Size([2]))', 'OneHotCategoricalStraightThrough()',
+      ]);
       expect(String(new LR(torch.zeros(3), torch.ones(3, 2), torch.ones(3)))).toBe(
         'LowRankMultivariateNormal(loc: torch.Size([3]), cov_factor: torch.Size([3, 2]), cov_diag: torch.Size([3]))',
       );
@@ -268,18 +271,19 @@ describe('torch.distributions', () => {
       new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
       new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)), new D.NegativeBinomial(3, { probs: torch.full([3], 0.4) }),
       new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }), new D.LowRankMultivariateNormal(loc, torch.ones(3, 2), torch.ones(3)),
+      new D.FisherSnedecor(torch.full([3], 5, { dtype: 'float32' }), 6), new D.Kumaraswamy(torch.full([3], 2, { dtype: 'float32' }), 3), new D.OneHotCategoricalStraightThrough({ logits: loc }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
       const x = d.sample([2]);
       const results = [x, d.logProb(x), d.mean, d.variance];
-      if (!(d instanceof D.Poisson) && !(d instanceof D.NegativeBinomial)) results.push(d.entropy()); // PyTorch's have none either
+      if (![D.Poisson, D.NegativeBinomial, D.FisherSnedecor].some((c) => d instanceof c)) results.push(d.entropy()); // PyTorch's have none either
       if (d.hasRsample) results.push(d.rsample());
       expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 21); // the 21 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 23); // the 23 tensor arguments made above
     loc.dispose();
   });
 

@@ -5,7 +5,7 @@ export { Uniform } from './uniform';
 export { Exponential } from './exponential';
 export { Bernoulli } from './bernoulli';
 export { Categorical } from './categorical';
-export { OneHotCategorical } from './one_hot_categorical';
+export { OneHotCategorical, OneHotCategoricalStraightThrough } from './one_hot_categorical';
 export { Laplace } from './laplace';
 export { LogNormal } from './log_normal';
 export { Poisson } from './poisson';
@@ -26,6 +26,8 @@ export { ContinuousBernoulli } from './continuous_bernoulli';
 export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
 export { Weibull, Pareto } from './weibull';
+export { Kumaraswamy } from './kumaraswamy';
+export { FisherSnedecor } from './fishersnedecor';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,

@@ -77,6 +77,23 @@ export class OneHotCategorical extends Distribution {
   }
   /** Python prints no parameters here (they live in the inner Categorical). */
   toString(): string {
-    return 'OneHotCategorical()';
+    return `${this.constructor.name}()`;
+  }
+}
+
+/**
+ * A OneHotCategorical with straight-through gradients (Bengio et al., 2013): `rsample` returns
+ * the one-hot sample, whose gradient flows to `probs` as if the sample were the probabilities.
+ */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  get hasRsample(): boolean {
+    return true;
+  }
+  rsample(sampleShape: number[] = []): Tensor {
+    return scope(() => {
+      const samples = this.sample(sampleShape);
+      const probs = this.categorical.probs;
+      return samples.add(probs.sub(probs.detach()));
+    });
   }
 }
