@@ -6,6 +6,7 @@
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { pyFloat } from '../nn/module';
+import { linalg, zeros } from '../generated/ops';
 
 export abstract class Constraint {
   /** Whether values are integers (discrete support). */
@@ -127,6 +128,35 @@ export class IndependentConstraint extends Constraint {
   }
 }
 
+class PositiveDefinite extends Constraint {
+  readonly eventDim = 2;
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      const square = v.dim() >= 2 && v.size(-1) === v.size(-2);
+      if (!square) return zeros(v.shape.slice(0, -2), { dtype: 'bool', device: v.device });
+      const sym = v.isclose(v.mT(), { atol: 1e-6 }).all(-2).all(-1);
+      if (!sym.all().item<boolean>()) return sym;
+      return linalg.choleskyEx(v)[1].eq(0);
+    });
+  }
+  toString(): string {
+    return 'PositiveDefinite()';
+  }
+}
+class LowerCholesky extends Constraint {
+  readonly eventDim = 2;
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      const lower = v.tril().eq(v).view([...v.shape.slice(0, -2), -1]).min(-1)[0];
+      const positive = v.diagonal(0, -2, -1).gt(0).min(-1)[0];
+      return lower.logicalAnd(positive);
+    });
+  }
+  toString(): string {
+    return 'LowerCholesky()';
+  }
+}
+
 export const real: Constraint = new Real();
 export const realVector: Constraint = new IndependentConstraint(real, 1);
 export const boolean: Constraint = new Boolean();
@@ -134,6 +164,8 @@ export const positive: Constraint = new GreaterThan(0, false);
 export const nonnegative: Constraint = new GreaterThan(0, true);
 export const unitInterval: Constraint = new Interval(0, 1);
 export const simplex: Constraint = new Simplex();
+export const positiveDefinite: Constraint = new PositiveDefinite();
+export const lowerCholesky: Constraint = new LowerCholesky();
 export const nonnegativeInteger: Constraint = new (class extends Constraint {
   readonly isDiscrete = true;
   check(v: Tensor): Tensor {

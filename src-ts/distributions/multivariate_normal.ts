@@ -4,7 +4,7 @@
  * the same draws (loc + L ε), log densities and entropy; batched over leading dimensions.
  */
 import { ValueError } from '../errors';
-import { choleskyInverse, empty, eye, flip, linalg, zeros } from '../generated/ops';
+import { choleskyInverse, empty, eye, flip, linalg } from '../generated/ops';
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { Distribution } from './distribution';
@@ -13,36 +13,6 @@ import { broadcastShapes } from './utils';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-class PositiveDefinite extends constraints.Constraint {
-  readonly eventDim = 2;
-  check(v: Tensor): Tensor {
-    return scope(() => {
-      const square = v.dim() >= 2 && v.size(-1) === v.size(-2);
-      if (!square) return zeros(v.shape.slice(0, -2), { dtype: 'bool', device: v.device });
-      const sym = v.isclose(v.mT(), { atol: 1e-6 }).all(-2).all(-1);
-      if (!sym.all().item<boolean>()) return sym;
-      return linalg.choleskyEx(v)[1].eq(0);
-    });
-  }
-  toString(): string {
-    return 'PositiveDefinite()';
-  }
-}
-class LowerCholesky extends constraints.Constraint {
-  readonly eventDim = 2;
-  check(v: Tensor): Tensor {
-    return scope(() => {
-      const lower = v.tril().eq(v).view([...v.shape.slice(0, -2), -1]).min(-1)[0];
-      const positive = v.diagonal(0, -2, -1).gt(0).min(-1)[0];
-      return lower.logicalAnd(positive);
-    });
-  }
-  toString(): string {
-    return 'LowerCholesky()';
-  }
-}
-const POSITIVE_DEFINITE = new PositiveDefinite();
-const LOWER_CHOLESKY = new LowerCholesky();
 
 // Python's _precision_to_scale_tril: L with L Lᵀ = P⁻¹, through a flipped Cholesky.
 function precisionToScaleTril(p: Tensor): Tensor {
@@ -106,7 +76,7 @@ export class MultivariateNormal extends Distribution {
     return true;
   }
   get argConstraints(): Record<string, constraints.Constraint> {
-    return { loc: constraints.realVector, [this.given]: this.given === 'scaleTril' ? LOWER_CHOLESKY : POSITIVE_DEFINITE };
+    return { loc: constraints.realVector, [this.given]: this.given === 'scaleTril' ? constraints.lowerCholesky : constraints.positiveDefinite };
   }
   get support(): constraints.Constraint {
     return constraints.realVector;
