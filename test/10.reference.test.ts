@@ -602,6 +602,33 @@ Object.assign(build, {
       k.sample([2]), y, k.logProb(f32([0.2, 0.5, 0.9])), k.cdf(f32([0.2, 0.5, 0.9])), k.entropy(), k.mean, k.mode, k.variance, c1.grad!,
       s, logits.grad!, st.logProb(s.detach()));
   },
+  dist_transforms_more: () => {
+    torch.manualSeed(30);
+    const T = D.transforms;
+    const x = f32([[0.3, -1.2, 2.0], [0.0, 0.5, -0.7]]);
+    const out: Tensor[] = [];
+    for (const tr of [new T.SoftplusTransform(), new T.StickBreakingTransform(), new T.SoftmaxTransform()]) {
+      const y = tr.call(x);
+      out.push(y, tr.inv.call(y));
+      if (tr.bijective) out.push(tr.logAbsDetJacobian(x, y));
+    }
+    const m = f32([[0.5, 2.0], [-1.0, 0.3]]);
+    const lc = new T.LowerCholeskyTransform();
+    out.push(lc.call(m), lc.inv.call(lc.call(m)));
+    const it = new T.IndependentTransform(new T.ExpTransform(), 1);
+    out.push(it.logAbsDetJacobian(x, it.call(x)));
+    const rt = new T.ReshapeTransform([2, 3], [6]);
+    out.push(rt.call(x), rt.logAbsDetJacobian(x, rt.call(x)).reshape(-1));
+    const cdf = new T.CumulativeDistributionTransform(new D.Normal(0.0, 1.0));
+    out.push(cdf.call(x), cdf.logAbsDetJacobian(x, cdf.call(x)));
+    const loc = f32([0.2, -0.5, 1.0]).requiresGrad_();
+    const ln = new D.LogisticNormal(loc, f32([1.0, 0.5, 2.0]));
+    const s = ln.rsample([2]);
+    const lp = ln.logProb(s);
+    s.select(-1, 0).sum().add(lp.sum()).backward();
+    out.push(s, lp, loc.grad!, new D.LogisticNormal(0.5, 2.0).sample([3]));
+    return flatAll(...out);
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

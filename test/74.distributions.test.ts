@@ -209,6 +209,12 @@ describe('torch.distributions', () => {
       expect(() => klOf(new T.AffineTransform(1, 2), new T.AffineTransform(1, 3))).toThrow(torch.NotImplementedError);
       expect(() => klOf(new T.ExpTransform(), new T.TanhTransform())).toThrow('KL between TransformedDistributions needs the same transforms on both sides');
       expect(() => new T.ExpTransform().call(3 as never)).toThrow('ExpTransform(): expected a Tensor, got number');
+      expect([String(new D.LogisticNormal(torch.zeros(2), 1)), String(new T.IndependentTransform(new T.ExpTransform(), 1)), String(T.identityTransform)]).toEqual([
+        'LogisticNormal()', 'IndependentTransform(ExpTransform(), 1)', 'ComposeTransform(\n    \n)',
+      ]);
+      expect([new D.LogisticNormal(torch.zeros(2), 1).eventShape, new D.LogisticNormal(0, 1).eventShape]).toEqual([[3], [2]]);
+      expect(() => new T.ReshapeTransform([2, 3], [5])).toThrow('in_shape, out_shape have different numbers of elements');
+      expect(T.identityTransform.call(f32([1, 2])).toArray()).toEqual([1, 2]);
       expect(() => new T.TanhTransform().inv.call(null as never)).toThrow('TanhTransform(): expected a Tensor, got null');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), 'exp' as never)).toThrow('transforms must be a Transform or list, but was exp');

@@ -27,10 +27,13 @@ export { MixtureSameFamily } from './mixture_same_family';
 export { TransformedDistribution } from './transformed_distribution';
 export { Weibull, Pareto } from './weibull';
 export { Kumaraswamy } from './kumaraswamy';
+export { LogisticNormal } from './logistic_normal';
 export { FisherSnedecor } from './fishersnedecor';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
+  SoftplusTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, IndependentTransform, ReshapeTransform,
+  CumulativeDistributionTransform, identityTransform,
 } from './transforms';
 export * as transforms from './transforms';
 export { Independent } from './independent';

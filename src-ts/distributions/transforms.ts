@@ -10,12 +10,12 @@
  */
 import { TypeError as TorchTypeError, ValueError } from '../errors';
 import { finfo } from '../dtype';
-import { fullLike, zerosLike } from '../generated/ops';
+import { diagEmbed, fullLike, logSigmoid, pad, zerosLike } from '../generated/ops';
 import { softplus } from '../nn/functional';
 import { keep, scope } from '../memory';
 import { Tensor } from '../tensor';
 import * as constraints from './constraints';
-import { broadcastAll } from './distribution';
+import { broadcastAll, type Distribution } from './distribution';
 import { broadcastShapes, sumRightmost } from './utils';
 
 function checkTensor(t: Transform, x: unknown): void {
@@ -425,3 +425,227 @@ export class AffineTransform extends Transform {
     return this.forwardShape(shape);
   }
 }
+
+/** y = softplus(x) = log(1 + eˣ), onto the positive reals. */
+export class SoftplusTransform extends IncreasingBijection {
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return softplus(x);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return scope(() => y.neg().expm1().neg().log().add(y));
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return scope(() => softplus(x.neg()).neg());
+  }
+}
+
+/** y = softmax(x) over the last dimension, onto the simplex (not bijective: the inverse is log). */
+export class SoftmaxTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.simplex;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return scope(() => {
+      const probs = x.sub(x.max(-1, true)[0]).exp();
+      return probs.div(probs.sum(-1, true));
+    });
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.log();
+  }
+  forwardShape(shape: number[]): number[] {
+    if (shape.length < 1) throw new ValueError('Too few dimensions on input');
+    return shape;
+  }
+  inverseShape(shape: number[]): number[] {
+    return this.forwardShape(shape);
+  }
+}
+
+/**
+ * From K-1 reals onto the K-simplex by stick breaking (a bijection, unlike softmax): what
+ * LogisticNormal and variational methods use to put unconstrained parameters on the simplex.
+ */
+export class StickBreakingTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.simplex;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return scope(() => {
+      const n = x.size(-1);
+      const offset = x.newOnes([n]).cumsum(-1).neg().add(n + 1);
+      const { tiny, eps } = finfo(x.dtype);
+      const z = x.sub(offset.log()).sigmoid().clamp(tiny, 1 - eps);
+      const zCumprod = z.neg().add(1).cumprod(-1);
+      return pad(z, [0, 1], 'constant', 1).mul(pad(zCumprod, [1, 0], 'constant', 1));
+    });
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return scope(() => {
+      const yCrop = y.narrow(-1, 0, y.size(-1) - 1);
+      const offset = y.newOnes([yCrop.size(-1)]).cumsum(-1).neg().add(y.size(-1));
+      const sf = yCrop.cumsum(-1).neg().add(1).clamp(finfo(y.dtype).tiny);
+      return yCrop.log().sub(sf.log()).add(offset.log());
+    });
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return scope(() => {
+      const n = x.size(-1);
+      const offset = x.newOnes([n]).cumsum(-1).neg().add(n + 1);
+      const shifted = x.sub(offset.log());
+      return shifted.neg().add(logSigmoid(shifted)).add(y.narrow(-1, 0, y.size(-1) - 1).log()).sum(-1);
+    });
+  }
+  forwardShape(shape: number[]): number[] {
+    if (shape.length < 1) throw new ValueError('Too few dimensions on input');
+    return [...shape.slice(0, -1), shape[shape.length - 1] + 1];
+  }
+  inverseShape(shape: number[]): number[] {
+    if (shape.length < 1) throw new ValueError('Too few dimensions on input');
+    return [...shape.slice(0, -1), shape[shape.length - 1] - 1];
+  }
+}
+
+/** From square matrices onto lower-triangular ones with a positive diagonal (its exp). */
+export class LowerCholeskyTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.independent(constraints.real, 2);
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.lowerCholesky;
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return scope(() => x.tril(-1).add(diagEmbed(x.diagonal(0, -2, -1).exp())));
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return scope(() => y.tril(-1).add(diagEmbed(y.diagonal(0, -2, -1).log())));
+  }
+}
+
+/** A transform over `reinterpretedBatchNdims` more rightmost dimensions (its log |det J| summed over them). */
+export class IndependentTransform extends Transform {
+  constructor(readonly baseTransform: Transform, readonly reinterpretedBatchNdims: number, options: TransformOptions = {}) {
+    super(options);
+    if (!(baseTransform instanceof Transform)) throw new TorchTypeError('IndependentTransform: base_transform must be a Transform');
+  }
+  get domain(): constraints.Constraint {
+    return constraints.independent(this.baseTransform.domain, this.reinterpretedBatchNdims);
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.independent(this.baseTransform.codomain, this.reinterpretedBatchNdims);
+  }
+  get bijective(): boolean {
+    return this.baseTransform.bijective;
+  }
+  get sign(): number | Tensor {
+    return this.baseTransform.sign;
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    if (x.dim() < this.domain.eventDim) throw new ValueError('Too few dimensions on input');
+    return this.baseTransform.call(x);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    if (y.dim() < this.codomain.eventDim) throw new ValueError('Too few dimensions on input');
+    return this.baseTransform.inv.call(y);
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return scope(() => sumRightmost(this.baseTransform.logAbsDetJacobian(x, y), this.reinterpretedBatchNdims));
+  }
+  forwardShape(shape: number[]): number[] {
+    return this.baseTransform.forwardShape(shape);
+  }
+  inverseShape(shape: number[]): number[] {
+    return this.baseTransform.inverseShape(shape);
+  }
+  toString(): string {
+    return `IndependentTransform(${this.baseTransform.toString()}, ${this.reinterpretedBatchNdims})`;
+  }
+}
+
+/** Reshapes the rightmost dimensions from `inShape` to `outShape` (log |det J| is 0). */
+export class ReshapeTransform extends Transform {
+  constructor(readonly inShape: number[], readonly outShape: number[], options: TransformOptions = {}) {
+    super(options);
+    const numel = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+    if (numel(inShape) !== numel(outShape)) throw new ValueError('in_shape, out_shape have different numbers of elements');
+  }
+  get domain(): constraints.Constraint {
+    return constraints.independent(constraints.real, this.inShape.length);
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.independent(constraints.real, this.outShape.length);
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return x.reshape([...x.shape.slice(0, x.dim() - this.inShape.length), ...this.outShape]);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return y.reshape([...y.shape.slice(0, y.dim() - this.outShape.length), ...this.inShape]);
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return x.newZeros(x.shape.slice(0, x.dim() - this.inShape.length));
+  }
+  private static reshaped(shape: number[], from: number[], to: number[]): number[] {
+    if (shape.length < from.length) throw new ValueError('Too few dimensions on input');
+    const cut = shape.length - from.length;
+    if (shape.slice(cut).join() !== from.join()) throw new ValueError(`Shape mismatch: expected torch.Size([${shape.slice(cut).join(', ')}]) but got torch.Size([${from.join(', ')}])`);
+    return [...shape.slice(0, cut), ...to];
+  }
+  forwardShape(shape: number[]): number[] {
+    return ReshapeTransform.reshaped(shape, this.inShape, this.outShape);
+  }
+  inverseShape(shape: number[]): number[] {
+    return ReshapeTransform.reshaped(shape, this.outShape, this.inShape);
+  }
+}
+
+/** y = the cdf of `distribution` at x, onto (0, 1) (its log |det J| is the log density). */
+export class CumulativeDistributionTransform extends IncreasingBijection {
+  constructor(readonly distribution: Distribution, options: TransformOptions = {}) {
+    super(options);
+  }
+  get domain(): constraints.Constraint {
+    return this.distribution.support;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.unitInterval;
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return this.distribution.cdf(x);
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return this.distribution.icdf(y);
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return this.distribution.logProb(x);
+  }
+}
+
+/** The identity (an empty composition), as Python's `identity_transform`. */
+export const identityTransform: Transform = new ComposeTransform([]);
