@@ -224,6 +224,42 @@ describe('torch.distributions', () => {
     mu.dispose();
   });
 
+  it('bijectTo / transformTo map free reals onto each constraint\'s set, and back', () => {
+    torch.scope(() => {
+      const C = D.constraints;
+      torch.manualSeed(0);
+      const x = torch.randn(4, 3).mul(3);
+      for (const c of [C.real, C.positive, C.greaterThan(2), C.greaterThanEq(-1), C.unitInterval, C.interval(2, 5), C.halfOpenInterval(-1, 1), C.realVector, C.independent(C.positive, 1)]) {
+        const t = D.bijectTo(c);
+        const y = t.call(x);
+        expect([String(c), c.check(y).all().item()]).toEqual([String(c), true]);
+        expect(t.inv.call(y).sub(x).abs().max().item<number>()).toBeLessThan(1e-3);
+      }
+      expect(String(D.bijectTo(C.positive))).toBe('ExpTransform()');
+      expect(String(D.bijectTo(C.unitInterval))).toBe('SigmoidTransform()');
+      expect(String(D.bijectTo(C.greaterThan(2)))).toBe('ComposeTransform(\n    ExpTransform(),\n    AffineTransform()\n)');
+      const s = D.bijectTo(C.simplex).call(x);
+      expect(s.shape).toEqual([4, 4]);
+      expect(C.simplex.check(s).all().item()).toBe(true);
+      expect(C.simplex.check(D.transformTo(C.simplex).call(x)).all().item()).toBe(true);
+      expect(String(D.transformTo(C.simplex))).toBe('SoftmaxTransform()');
+      const l = D.bijectTo(C.lowerCholesky).call(x.narrow(1, 0, 3).narrow(0, 0, 3));
+      expect(C.lowerCholesky.check(l).item()).toBe(true);
+      expect(() => D.bijectTo(C.boolean)).toThrow(torch.NotImplementedError);
+      // A constraint of one's own: register a class (or an instance) with a factory.
+      class Negative extends C.Constraint {
+        check(v: torch.Tensor): torch.Tensor {
+          return v.lt(0);
+        }
+        toString(): string {
+          return 'Negative()';
+        }
+      }
+      D.bijectTo.register(Negative, () => new D.transforms.ComposeTransform([new D.transforms.ExpTransform(), new D.transforms.AffineTransform(0, -1)]));
+      expect(new Negative().check(D.bijectTo(new Negative()).call(x)).all().item()).toBe(true);
+    });
+  });
+
   it('MixtureSameFamily: a Gaussian mixture fits bimodal data by logProb, and reports bad calls as Python does', () => {
     torch.manualSeed(0);
     const data = torch.cat([torch.randn(200).mul(0.5).sub(3), torch.randn(200).mul(0.5).add(2)]);

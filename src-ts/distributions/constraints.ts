@@ -17,7 +17,7 @@ export abstract class Constraint {
   abstract toString(): string;
 }
 
-class Real extends Constraint {
+export class Real extends Constraint {
   check(v: Tensor): Tensor {
     return v.eq(v); // false only for NaN
   }
@@ -39,7 +39,7 @@ class Boolean extends Constraint {
 // A bound as Python's str.format prints it: an int, a 0-d tensor as its number, else the tensor.
 const pyBound = (x: number | Tensor): string => (typeof x === 'number' ? String(x) : x.dim() === 0 ? pyFloat(Number(x.item())) : x.toString());
 
-class GreaterThan extends Constraint {
+export class GreaterThan extends Constraint {
   constructor(readonly lowerBound: number | Tensor, readonly inclusive: boolean) {
     super();
   }
@@ -52,7 +52,7 @@ class GreaterThan extends Constraint {
   }
 }
 
-class Interval extends Constraint {
+export class Interval extends Constraint {
   constructor(readonly lowerBound: number | Tensor, readonly upperBound: number | Tensor, readonly halfOpen = false) {
     super();
   }
@@ -96,7 +96,7 @@ class Multinomial extends Constraint {
   }
 }
 
-class Simplex extends Constraint {
+export class Simplex extends Constraint {
   readonly eventDim = 1;
   check(v: Tensor): Tensor {
     return scope(() => v.ge(0).all(-1).logicalAnd(v.sum(-1).sub(1).abs().lt(1e-6)));
@@ -143,7 +143,7 @@ class PositiveDefinite extends Constraint {
     return 'PositiveDefinite()';
   }
 }
-class LowerCholesky extends Constraint {
+export class LowerCholesky extends Constraint {
   readonly eventDim = 2;
   check(v: Tensor): Tensor {
     return scope(() => {

@@ -36,6 +36,7 @@ export {
   CumulativeDistributionTransform, identityTransform,
 } from './transforms';
 export * as transforms from './transforms';
+export { bijectTo, transformTo, ConstraintRegistry } from './constraint_registry';
 export { Independent } from './independent';
 export { klDivergence, registerKl } from './kl';
 import './kl_cross'; // registers the cross-kind pairs (after kl.ts has its registry)

@@ -268,7 +268,7 @@ export class ExpTransform extends IncreasingBijection {
   protected inverseImpl(y: Tensor): Tensor {
     return y.log();
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     return x.alias();
   }
 }
@@ -326,7 +326,7 @@ export class SigmoidTransform extends IncreasingBijection {
     const c = y.clamp(tiny, 1 - eps);
     return c.log().sub(c.neg().log1p());
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     return softplus(x.neg()).neg().sub(softplus(x));
   }
 }
@@ -345,7 +345,7 @@ export class TanhTransform extends IncreasingBijection {
   protected inverseImpl(y: Tensor): Tensor {
     return y.atanh();
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     // 2 (log 2 - x - softplus(-2x)): stable where tanh saturates.
     return x.neg().add(Math.log(2)).sub(softplus(x.mul(-2))).mul(2);
   }
@@ -409,7 +409,7 @@ export class AffineTransform extends Transform {
     const shifted = y.sub(this.loc);
     return shifted.div(this.scale);
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     let result = typeof this.scale === 'number' ? fullLike(x, Math.log(Math.abs(this.scale))) : this.scale.abs().log();
     let shape = x.shape;
     if (this.dims) {
@@ -440,7 +440,7 @@ export class SoftplusTransform extends IncreasingBijection {
   protected inverseImpl(y: Tensor): Tensor {
     return scope(() => y.neg().expm1().neg().log().add(y));
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     return scope(() => softplus(x.neg()).neg());
   }
 }
@@ -605,7 +605,7 @@ export class ReshapeTransform extends Transform {
   protected inverseImpl(y: Tensor): Tensor {
     return y.reshape([...y.shape.slice(0, y.dim() - this.outShape.length), ...this.inShape]);
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     return x.newZeros(x.shape.slice(0, x.dim() - this.inShape.length));
   }
   private static reshaped(shape: number[], from: number[], to: number[]): number[] {
@@ -642,7 +642,7 @@ export class CumulativeDistributionTransform extends IncreasingBijection {
   protected inverseImpl(y: Tensor): Tensor {
     return this.distribution.icdf(y);
   }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     return this.distribution.logProb(x);
   }
 }
