@@ -629,6 +629,11 @@ Object.assign(build, {
     out.push(s, lp, loc.grad!, new D.LogisticNormal(0.5, 2.0).sample([3]));
     return flatAll(...out);
   },
+  dist_von_mises: () => {
+    torch.manualSeed(31);
+    const d = new D.VonMises(f32([0.0, 1.0, -2.0, 3.0]), f32([0.5, 2.0, 5.0, 20.0]));
+    return flatAll(d.sample([3]), d.logProb(f32([0.3, -1.0, 2.5, 3.1])), d.mean, d.variance, new D.VonMises(0.5, 1.0).sample([4]));
+  },
   dist_kl_gamma: () => {
     const kl = D.klDivergence;
     const g = kl(new D.Gamma(f32([1.0, 3.0]), f32([2.0, 0.5])), new D.Gamma(f32([2.0, 1.0]), f32([1.0, 1.0])));

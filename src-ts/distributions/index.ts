@@ -28,6 +28,7 @@ export { TransformedDistribution } from './transformed_distribution';
 export { Weibull, Pareto } from './weibull';
 export { Kumaraswamy } from './kumaraswamy';
 export { LogisticNormal } from './logistic_normal';
+export { VonMises } from './von_mises';
 export { FisherSnedecor } from './fishersnedecor';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
