@@ -629,6 +629,13 @@ Object.assign(build, {
     out.push(s, lp, loc.grad!, new D.LogisticNormal(0.5, 2.0).sample([3]));
     return flatAll(...out);
   },
+  dist_kl_lowrank: () => {
+    const p = new D.LowRankMultivariateNormal(f32([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]), f32([[1.0, 0.5], [0.2, -0.3], [0.0, 0.8]]), f32([0.5, 1.0, 2.0]));
+    const q = new D.LowRankMultivariateNormal(f32([1.0, 0.0, 0.0]), f32([[0.3], [0.1], [-0.2]]), f32([1.0, 2.0, 0.7]));
+    const m = new D.MultivariateNormal(f32([0.2, -0.1, 0.4]), { covarianceMatrix: f32([[2.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 0.5]]) });
+    const kl = D.klDivergence;
+    return flatAll(kl(p, q), kl(q, p), kl(m, p), kl(p, m), kl(m, q));
+  },
   dist_von_mises: () => {
     torch.manualSeed(31);
     const d = new D.VonMises(f32([0.0, 1.0, -2.0, 3.0]), f32([0.5, 2.0, 5.0, 20.0]));

@@ -94,6 +94,9 @@ describe('torch.distributions', () => {
       expect([String(new D.FisherSnedecor(2, 3)), String(new D.Kumaraswamy(torch.ones(2), 2)), String(new D.OneHotCategoricalStraightThrough({ probs: torch.ones(3) }))]).toEqual([
         'FisherSnedecor(df1: 2.0, df2: 3.0)', 'Kumaraswamy(concentration1: torch.Size([2]), concentration0: torch.Size([2]))', 'OneHotCategoricalStraightThrough()',
       ]);
+      expect(() => D.klDivergence(new LR(torch.zeros(2), torch.ones(2, 1), torch.ones(2)), new LR(torch.zeros(3), torch.ones(3, 1), torch.ones(3)))).toThrow(
+        /^KL-divergence between two Low Rank Multivariate Normals with +different event shapes cannot be computed$/,
+      );
       expect(String(new LR(torch.zeros(3), torch.ones(3, 2), torch.ones(3)))).toBe(
         'LowRankMultivariateNormal(loc: torch.Size([3]), cov_factor: torch.Size([3, 2]), cov_diag: torch.Size([3]))',
       );

@@ -4,9 +4,11 @@
  * Pairs whose KL is infinite (the second's support misses part of the first's) give Infinity.
  */
 import { NotImplementedError } from '../errors';
-import { erf, fullLike, where } from '../generated/ops';
+import { diagEmbed, erf, fullLike, linalg, where } from '../generated/ops';
+import { ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import type { Distribution } from './distribution';
+import { broadcastShapes } from './utils';
 import { klDivergence, registerKl } from './kl';
 import { Bernoulli } from './bernoulli';
 import { Beta } from './beta';
@@ -21,6 +23,8 @@ import { Uniform } from './uniform';
 import { Pareto } from './weibull';
 import { TransformedDistribution } from './transformed_distribution';
 import { ContinuousBernoulli } from './continuous_bernoulli';
+import { LowRankMultivariateNormal, lowrankLogdet, lowrankMahalanobis } from './lowrank_multivariate_normal';
+import { MultivariateNormal, mahalanobis } from './multivariate_normal';
 
 const EULER = 0.57721566490153286060;
 const xLogX = (t: Tensor): Tensor => t.mul(t.log());
@@ -265,4 +269,51 @@ registerKl(ContinuousBernoulli, Uniform, (p, q) => {
 registerKl(Uniform, ContinuousBernoulli, (p, q) => {
   const result = p.entropy().neg().sub(p.mean.mul(q.logits)).sub(q.probs.neg().log1p()).sub(q.contBernLogNorm());
   return where(p.high.ge(1).logicalOr(p.low.le(0)), Infinity, result);
+});
+
+// ---- LowRankMultivariateNormal ------------------------------------------------------------------
+// tr(X Xᵀ) per batch element (Python's _batch_trace_XXT).
+const traceXXT = (x: Tensor): Tensor => x.reshape(-1, x.size(-2) * x.size(-1)).pow(2).sum(-1).reshape(x.shape.slice(0, -2));
+const SHAPES = (low: string): string => `KL-divergence between two ${low} Multivariate Normals with${' '.repeat(26)}different event shapes cannot be computed`;
+
+registerKl(LowRankMultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  if (p.eventShape.join() !== q.eventShape.join()) throw new ValueError(SHAPES('Low Rank'));
+  const [pu, qu] = [p.unbroadcasted, q.unbroadcasted];
+  const term1 = lowrankLogdet(qu.d, qu.capTril).sub(lowrankLogdet(pu.d, pu.capTril));
+  const term3 = lowrankMahalanobis(qu.w, qu.d, q.loc.sub(p.loc), qu.capTril);
+  const a = linalg.solveTriangular(qu.capTril, qu.w.mT().div(qu.d.unsqueeze(-2)), { upper: false });
+  const term21 = pu.d.div(qu.d).sum(-1);
+  const term22 = traceXXT(pu.w.mul(qu.d.rsqrt().unsqueeze(-1)));
+  const term23 = traceXXT(a.mul(pu.d.sqrt().unsqueeze(-2)));
+  const term24 = traceXXT(a.matmul(pu.w));
+  const term2 = term21.add(term22).sub(term23).sub(term24);
+  return term1.add(term2).add(term3).sub(p.eventShape[0]).mul(0.5);
+});
+
+registerKl(MultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  if (p.eventShape.join() !== q.eventShape.join()) throw new ValueError(SHAPES('(Low Rank)'));
+  const qu = q.unbroadcasted;
+  const pl = p.unbroadcastedScaleTril;
+  const term1 = lowrankLogdet(qu.d, qu.capTril).sub(pl.diagonal(0, -2, -1).log().sum(-1).mul(2));
+  const term3 = lowrankMahalanobis(qu.w, qu.d, q.loc.sub(p.loc), qu.capTril);
+  const a = linalg.solveTriangular(qu.capTril, qu.w.mT().div(qu.d.unsqueeze(-2)), { upper: false });
+  const term21 = traceXXT(pl.mul(qu.d.rsqrt().unsqueeze(-1)));
+  const term22 = traceXXT(a.matmul(pl));
+  return term1.add(term21.sub(term22)).add(term3).sub(p.eventShape[0]).mul(0.5);
+});
+
+registerKl(LowRankMultivariateNormal, MultivariateNormal, (p, q) => {
+  if (p.eventShape.join() !== q.eventShape.join()) throw new ValueError(SHAPES('(Low Rank)'));
+  const pu = p.unbroadcasted;
+  const ql = q.unbroadcastedScaleTril;
+  const term1 = ql.diagonal(0, -2, -1).log().sum(-1).mul(2).sub(lowrankLogdet(pu.d, pu.capTril));
+  const term3 = mahalanobis(ql, q.loc.sub(p.loc));
+  const batch = broadcastShapes(ql.shape.slice(0, -2), pu.w.shape.slice(0, -2));
+  const n = p.eventShape[0];
+  const qScaleTril = ql.expand([...batch, n, n]);
+  const pCovFactor = pu.w.expand([...batch, n, p.covFactor.size(-1)]);
+  const pCovDiag = diagEmbed(pu.d.sqrt()).expand([...batch, n, n]);
+  const term21 = traceXXT(linalg.solveTriangular(qScaleTril, pCovFactor, { upper: false }));
+  const term22 = traceXXT(linalg.solveTriangular(qScaleTril, pCovDiag, { upper: false }));
+  return term1.add(term21.add(term22)).add(term3).sub(n).mul(0.5);
 });

@@ -28,11 +28,11 @@ function capacitanceTril(w: Tensor, d: Tensor): Tensor {
   return scope(() => linalg.cholesky(plusIdentity(w.mT().div(d.unsqueeze(-2)).matmul(w))));
 }
 // log det(W Wᵀ + D) = 2 Σ log diag(capacitance) + Σ log D.
-function lowrankLogdet(d: Tensor, capTril: Tensor): Tensor {
+export function lowrankLogdet(d: Tensor, capTril: Tensor): Tensor {
   return capTril.diagonal(0, -2, -1).log().sum(-1).mul(2).add(d.log().sum(-1));
 }
 // xᵀ (W Wᵀ + D)⁻¹ x, by the Woodbury identity.
-function lowrankMahalanobis(w: Tensor, d: Tensor, x: Tensor, capTril: Tensor): Tensor {
+export function lowrankMahalanobis(w: Tensor, d: Tensor, x: Tensor, capTril: Tensor): Tensor {
   const wtDinv = w.mT().div(d.unsqueeze(-2));
   const wtDinvX = wtDinv.matmul(x.unsqueeze(-1)).squeeze(-1);
   return x.pow(2).div(d).sum(-1).sub(mahalanobis(capTril, wtDinvX));
@@ -133,6 +133,10 @@ export class LowRankMultivariateNormal extends Distribution {
       const h = lowrankLogdet(this.d, this.capTril).add(this.eventShape[0] * (1.0 + LOG_2PI)).mul(0.5);
       return this.batchShape.length === 0 ? h : h.expand(this.batchShape);
     });
+  }
+  /** @internal W, D and the capacitance factor before broadcasting (the KL divergences use them). */
+  get unbroadcasted(): { w: Tensor; d: Tensor; capTril: Tensor } {
+    return { w: this.w, d: this.d, capTril: this.capTril };
   }
   protected ownedTensors(): Tensor[] {
     return [this.loc, this.covFactor, this.covDiag, this.capTril];
