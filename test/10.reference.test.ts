@@ -636,6 +636,14 @@ Object.assign(build, {
     const kl = D.klDivergence;
     return flatAll(kl(p, q), kl(q, p), kl(m, p), kl(p, m), kl(m, q));
   },
+  dist_lkj: () => {
+    torch.manualSeed(32);
+    const d = new D.LKJCholesky(3, f32([0.5, 2.0]));
+    const x = d.sample([2]);
+    const e = new D.LKJCholesky(4, 1.5);
+    const y = e.sample();
+    return flatAll(x, d.logProb(x), y, e.logProb(y), torch.tensor([Number(D.constraints.corrCholesky.check(x).all().item())], { dtype: 'float32' }));
+  },
   dist_von_mises: () => {
     torch.manualSeed(31);
     const d = new D.VonMises(f32([0.0, 1.0, -2.0, 3.0]), f32([0.5, 2.0, 5.0, 20.0]));

@@ -97,6 +97,9 @@ describe('torch.distributions', () => {
       expect(() => D.klDivergence(new LR(torch.zeros(2), torch.ones(2, 1), torch.ones(2)), new LR(torch.zeros(3), torch.ones(3, 1), torch.ones(3)))).toThrow(
         /^KL-divergence between two Low Rank Multivariate Normals with +different event shapes cannot be computed$/,
       );
+      expect(() => new D.LKJCholesky(1)).toThrow('Expected dim to be an integer greater than or equal to 2. Found dim=1.');
+      expect(String(new D.LKJCholesky(3, 1))).toBe('LKJCholesky(concentration: 1.0)');
+      expect(String(new D.LKJCholesky(3).support)).toBe('CorrCholesky()');
       expect(String(new LR(torch.zeros(3), torch.ones(3, 2), torch.ones(3)))).toBe(
         'LowRankMultivariateNormal(loc: torch.Size([3]), cov_factor: torch.Size([3, 2]), cov_diag: torch.Size([3]))',
       );
@@ -316,19 +319,20 @@ describe('torch.distributions', () => {
       new D.Geometric({ probs: torch.full([3], 0.5) }), new D.Binomial(5, { probs: torch.full([3], 0.3) }), new D.Multinomial(4, { probs: torch.ones(4, 3) }),
       new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)), new D.NegativeBinomial(3, { probs: torch.full([3], 0.4) }),
       new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }), new D.LowRankMultivariateNormal(loc, torch.ones(3, 2), torch.ones(3)),
-      new D.VonMises(loc, 2), new D.FisherSnedecor(torch.full([3], 5, { dtype: 'float32' }), 6), new D.Kumaraswamy(torch.full([3], 2, { dtype: 'float32' }), 3), new D.OneHotCategoricalStraightThrough({ logits: loc }),
+      new D.VonMises(loc, 2), new D.LKJCholesky(3, torch.full([4], 2, { dtype: 'float32' })), new D.FisherSnedecor(torch.full([3], 5, { dtype: 'float32' }), 6), new D.Kumaraswamy(torch.full([3], 2, { dtype: 'float32' }), 3), new D.OneHotCategoricalStraightThrough({ logits: loc }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
       const x = d.sample([2]);
-      const results = [x, d.logProb(x), d.mean, d.variance];
-      if (![D.Poisson, D.NegativeBinomial, D.FisherSnedecor, D.VonMises].some((c) => d instanceof c)) results.push(d.entropy()); // PyTorch's have none either
+      const results = [x, d.logProb(x)];
+      if (!(d instanceof D.LKJCholesky)) results.push(d.mean, d.variance); // PyTorch's has neither
+      if (![D.Poisson, D.NegativeBinomial, D.FisherSnedecor, D.VonMises, D.LKJCholesky].some((c) => d instanceof c)) results.push(d.entropy()); // PyTorch's have none either
       if (d.hasRsample) results.push(d.rsample());
       expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
       for (const r of results) r.dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 23); // the 23 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 24); // the 24 tensor arguments made above
     loc.dispose();
   });
 

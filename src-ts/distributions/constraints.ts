@@ -7,6 +7,9 @@ import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { pyFloat } from '../nn/module';
 import { linalg, zeros } from '../generated/ops';
+import { finfo } from '../dtype';
+
+const finfoEps = (dtype: string): number => finfo(dtype).eps;
 
 export abstract class Constraint {
   /** Whether values are integers (discrete support). */
@@ -157,6 +160,21 @@ export class LowerCholesky extends Constraint {
   }
 }
 
+/** Lower-triangular with a positive diagonal and unit-length rows: the Cholesky factor of a correlation matrix. */
+export class CorrCholesky extends Constraint {
+  readonly eventDim = 2;
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      const tol = finfoEps(v.dtype) * v.size(-1) * 10; // Python's fudge factor
+      const unitRows = linalg.norm(v.detach(), null, -1).sub(1).abs().le(tol).all(-1);
+      return new LowerCholesky().check(v).logicalAnd(unitRows);
+    });
+  }
+  toString(): string {
+    return 'CorrCholesky()';
+  }
+}
+
 export const real: Constraint = new Real();
 export const realVector: Constraint = new IndependentConstraint(real, 1);
 export const boolean: Constraint = new Boolean();
@@ -166,6 +184,7 @@ export const unitInterval: Constraint = new Interval(0, 1);
 export const simplex: Constraint = new Simplex();
 export const positiveDefinite: Constraint = new PositiveDefinite();
 export const lowerCholesky: Constraint = new LowerCholesky();
+export const corrCholesky: Constraint = new CorrCholesky();
 export const nonnegativeInteger: Constraint = new (class extends Constraint {
   readonly isDiscrete = true;
   check(v: Tensor): Tensor {

@@ -29,6 +29,7 @@ export { Weibull, Pareto } from './weibull';
 export { Kumaraswamy } from './kumaraswamy';
 export { LogisticNormal } from './logistic_normal';
 export { VonMises } from './von_mises';
+export { LKJCholesky } from './lkj_cholesky';
 export { FisherSnedecor } from './fishersnedecor';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
