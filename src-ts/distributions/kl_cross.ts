@@ -20,7 +20,7 @@ import { Laplace } from './laplace';
 import { Normal } from './normal';
 import { Poisson } from './poisson';
 import { Uniform } from './uniform';
-import { Pareto } from './weibull';
+import { Pareto } from './pareto';
 import { TransformedDistribution } from './transformed_distribution';
 import { ContinuousBernoulli } from './continuous_bernoulli';
 import { LowRankMultivariateNormal, lowrankLogdet, lowrankMahalanobis } from './lowrank_multivariate_normal';
