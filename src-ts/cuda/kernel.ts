@@ -1,6 +1,6 @@
 /**
- * `torch.cuda.compileKernel(source, name)`: CUDA C++ compiled at run time with NVRTC (through
- * LibTorch's lazily loaded binding) and launched on a stream with tensors and scalars as
+ * `torch.cuda.compileKernel(source, name)`: CUDA C++ compiled at run time with NVRTC (opened on
+ * first use, see src-cpp/cuda/nvrtc.cc) and launched on a stream with tensors and scalars as
  * arguments, like CuPy's RawKernel. Compiled kernels are cached by (source, name, options, device).
  */
 import { binding, type NativeObject } from '../binding';
