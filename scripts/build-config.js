@@ -67,7 +67,8 @@ if (require.main === module) {
     'napi-defines': DEFINES,
     'include-dirs': c.includeDirs,
     'lib-dirs': c.libDirs,
-    'link-flags': c.libDirs ? [...c.ldflags, ...c.libDirs.map((d) => `-L${d}`), ...c.libraries] : undefined,
+    // -ldl: the addon looks symbols up in LibTorch's own libraries (empty on glibc >= 2.34).
+    'link-flags': c.libDirs ? [...c.ldflags, ...c.libDirs.map((d) => `-L${d}`), ...c.libraries, '-ldl'] : undefined,
     libraries: c.libraries,
     defines: c.defines,
     cflags: c.cflags,

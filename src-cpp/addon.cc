@@ -6,6 +6,8 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/utils.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -65,6 +67,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::Config>("config"),
         InstanceMethod<&Addon::ManualSeed>("manualSeed"),
         InstanceMethod<&Addon::SetNumThreads>("setNumThreads"),
+        InstanceMethod<&Addon::SetThreadNumThreads>("setThreadNumThreads"),
         InstanceMethod<&Addon::SetNumInteropThreads>("setNumInteropThreads"),
         InstanceMethod<&Addon::OpNames>("opNames"),
         InstanceMethod<&Addon::BackwardM>("backward"),
@@ -458,6 +461,39 @@ class Addon : public Napi::Addon<Addon> {
       if (info.Length() > 0) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
       return Napi::Number::New(info.Env(), at::get_num_threads());
     });
+  }
+
+  // setThreadNumThreads(n) -> bool: intra-op threads for the calling thread only (a DataLoader
+  // worker takes 1, as Python's worker processes do). at::set_num_threads would also move the
+  // process-wide count that every thread adopts on its first parallel op (libuv threads running
+  // forwardAsync, the next worker); OpenMP's own setting is per thread. False where LibTorch's
+  // pool is not OpenMP.
+  Napi::Value SetThreadNumThreads(const Napi::CallbackInfo& info) {
+    return Run(info, [&]() -> Napi::Value {
+      int n = info[0].As<Napi::Number>().Int32Value();
+      // Both lazy per-thread initialisations (LibTorch's, and the inline copy parallel_for has in
+      // this addon) run now, so neither resets the count later on this thread's first parallel op.
+      at::get_num_threads();
+      at::internal::lazy_init_num_threads();
+      auto set = OmpSetNumThreads();
+      if (set != nullptr) set(n);
+      return Napi::Boolean::New(info.Env(), set != nullptr);
+    });
+  }
+
+  // OpenMP's omp_set_num_threads as LibTorch links it: looked up through LibTorch's own library,
+  // whose dependencies (libgomp, or the copy a PyTorch wheel bundles) are not in the global scope.
+  static void (*OmpSetNumThreads())(int) {
+    static void (*fn)(int) = []() -> void (*)(int) {
+      Dl_info where;
+      if (dladdr(reinterpret_cast<void*>(&at::get_num_threads), &where) == 0 || where.dli_fname == nullptr) return nullptr;
+      void* lib = dlopen(where.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+      if (lib == nullptr) return nullptr;
+      auto f = reinterpret_cast<void (*)(int)>(dlsym(lib, "omp_set_num_threads"));
+      dlclose(lib);  // NOLOAD only took a reference; the addon's link keeps the library loaded
+      return f;
+    }();
+    return fn;
   }
 
   Napi::Value SetNumInteropThreads(const Napi::CallbackInfo& info) {

@@ -61,6 +61,8 @@ export interface Binding {
   config(): NativeConfig;
   manualSeed(seed: number | bigint): void;
   setNumThreads(n?: number): number;
+  /** Intra-op threads for the calling thread only; false where LibTorch's pool is not OpenMP. */
+  setThreadNumThreads(n: number): boolean;
   setNumInteropThreads(n?: number): number;
   /** Every operator the running LibTorch registered, as "aten::add.Tensor". */
   opNames(): string[];

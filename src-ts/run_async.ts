@@ -15,19 +15,10 @@
  *   start in order but may run at once and finish in any order.
  * - An error thrown by fn rejects the promise with an Error of the same name and message.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { builtFile } from './built';
 import { TypeError as TorchTypeError, ValueError } from './errors';
-import { fromShared, releaseShared, share, type SharedTensor } from './shared';
-import { Tensor } from './tensor';
-
-// The compiled package entry the worker loads (beside this file in dist/; from the sources, the
-// built dist/ next to them).
-function entry(): string {
-  const here = path.join(__dirname, 'index.js');
-  return fs.existsSync(here) ? here : path.join(__dirname, '..', 'dist', 'index.js');
-}
+import { packShared, releaseShared, unpackShared, type SharedTensor } from './shared';
 
 const WORKER = `
 const { parentPort, workerData } = require('worker_threads');
@@ -72,12 +63,12 @@ let turn = 0;
 
 function workerFor(): Worker {
   while (workers.length < size) {
-    const w = new Worker(WORKER, { eval: true, workerData: { entry: entry() } });
+    const w = new Worker(WORKER, { eval: true, workerData: { entry: builtFile('index.js') } });
     w.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string; stack: string } }) => {
       const p = done(m.id);
       if (p === undefined) return;
       if (m.ok) {
-        p.resolve(unpackResult(m.value));
+        p.resolve(unpackShared(m.value));
       } else {
         for (const d of p.sent) tryRelease(d); // the worker may have failed before claiming them
         const e = new Error(m.error?.message ?? 'runAsync failed');
@@ -105,14 +96,6 @@ function tryRelease(d: SharedTensor): void {
   }
 }
 
-// A plain object from any realm (values posted from a worker are made in the main context, which
-// is not the caller's when it runs in a vm context, as under jest).
-const isPlain = (v: unknown): v is Record<string, unknown> => {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-};
-
 function done(id: number): Pending | undefined {
   const p = pending.get(id);
   pending.delete(id);
@@ -120,30 +103,12 @@ function done(id: number): Pending | undefined {
   return p;
 }
 
-function packArgs(v: unknown, sent: SharedTensor[]): unknown {
-  if (v instanceof Tensor) {
-    const d = share(v);
-    sent.push(d);
-    return { __torchnodeTensor: d };
-  }
-  if (Array.isArray(v)) return v.map((x) => packArgs(x, sent));
-  if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, packArgs(x, sent)]));
-  return v;
-}
-
-function unpackResult(v: unknown): unknown {
-  if (isPlain(v) && isPlain(v.__torchnodeTensor)) return fromShared(v.__torchnodeTensor as unknown as SharedTensor);
-  if (Array.isArray(v)) return v.map(unpackResult);
-  if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unpackResult(x)]));
-  return v;
-}
-
 export function runAsync<R = unknown>(fn: (torch: typeof import('./index'), ...args: never[]) => R | Promise<R>, ...args: unknown[]): Promise<R> {
   if (typeof fn !== 'function') return Promise.reject(new TorchTypeError('runAsync(): the first argument must be a function'));
   const sent: SharedTensor[] = [];
   let message: { id: number; src: string; args: unknown };
   try {
-    message = { id: nextId++, src: fn.toString(), args: packArgs(args, sent) };
+    message = { id: nextId++, src: fn.toString(), args: packShared(args, sent) };
   } catch (e) {
     for (const d of sent) tryRelease(d);
     return Promise.reject(e);

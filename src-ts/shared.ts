@@ -45,3 +45,49 @@ export function releaseShared(d: SharedTensor): void {
 export function sharedCount(): number {
   return binding.sharedCount();
 }
+
+// A plain object from any realm (values posted from a worker are made in the main context, which
+// is not the caller's when it runs in a vm context, as under jest).
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * `v` ready for postMessage: each Tensor (also inside arrays and plain objects) becomes a shared
+ * descriptor, recorded in `sent` so the sender can release what the other side never claims.
+ */
+export function packShared(v: unknown, sent: SharedTensor[]): unknown {
+  if (v instanceof Tensor) {
+    const d = share(v);
+    sent.push(d);
+    return { __torchnodeTensor: d };
+  }
+  if (Array.isArray(v)) return v.map((x) => packShared(x, sent));
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, packShared(x, sent)]));
+  return v;
+}
+
+/** The inverse of packShared: each descriptor claimed as a Tensor. */
+export function unpackShared(v: unknown): unknown {
+  if (isPlainObject(v) && isPlainObject(v.__torchnodeTensor)) return fromShared(v.__torchnodeTensor as unknown as SharedTensor);
+  if (Array.isArray(v)) return v.map(unpackShared);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unpackShared(x)]));
+  return v;
+}
+
+/** Releases every descriptor inside a packed value that will not be unpacked. */
+export function releasePacked(v: unknown): void {
+  if (isPlainObject(v) && isPlainObject(v.__torchnodeTensor)) {
+    try {
+      releaseShared(v.__torchnodeTensor as unknown as SharedTensor);
+    } catch {
+      // claimed already
+    }
+  } else if (Array.isArray(v)) {
+    for (const x of v) releasePacked(x);
+  } else if (isPlainObject(v)) {
+    for (const x of Object.values(v)) releasePacked(x);
+  }
+}

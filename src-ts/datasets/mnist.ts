@@ -16,6 +16,8 @@ import { tensor } from '../creation';
 import { Dataset } from '../utils/data/dataset';
 import { defaultCollate } from '../utils/data/collate';
 import type { Tensor } from '../tensor';
+import { builtFile } from '../built';
+import type { WorkerSource } from '../utils/data/worker_source';
 
 /** Y: the label's type, a number unless `targetTransform` makes something else. */
 export interface MNISTOptions<Y = number> {
@@ -126,6 +128,20 @@ export class MNIST<Y = number> extends Dataset<[Tensor, Y]> {
     imgs.dispose();
     idx.dispose();
     return [x, y];
+  }
+
+  /**
+   * In a DataLoader worker: the same files, read again there. A transform is a function, which
+   * cannot cross to a worker; a dataset with one goes in a module of its own (`fromModule`).
+   */
+  workerSource(): WorkerSource {
+    if (this.transform || this.targetTransform) {
+      throw new ValueError(
+        `${this.constructor.name} with a transform cannot be sent to DataLoader workers (a function cannot cross threads): ` +
+          'make the dataset in a module and load it with torch.utils.data.fromModule(file, exportName, ...args)',
+      );
+    }
+    return { module: builtFile('index.js'), exportName: `datasets.${this.constructor.name}`, args: [{ root: this.root, train: this.train }] };
   }
 
   /** Frees the dataset's tensors. */

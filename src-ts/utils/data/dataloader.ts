@@ -8,6 +8,12 @@
  * being loaded, so datasets whose samples come from I/O (promises) overlap loading with compute,
  * and the event loop is never blocked waiting for them.
  *
+ * With `numWorkers > 0`, batches are loaded in that many worker threads, each with its own copy
+ * of the dataset (made from the dataset's workerSource(): see worker_source.ts and
+ * `torch.utils.data.fromModule`), seeded with the loader's base seed + its id, on one intra-op
+ * thread, as Python's worker processes. Both `for..of` and `for await` then overlap loading with
+ * the loop body; batches come in sampler order, and their tensors cross without a copy.
+ *
  * Batch tensors belong to the caller: free them (a `torch.scope` around the loop body does).
  */
 import { ValueError, TypeError as TorchTypeError } from '../../errors';
@@ -16,6 +22,11 @@ import { defaultCollate, type Collated } from './collate';
 import { empty } from '../../generated/ops';
 import { asyncSamples, isIterableDataset, syncSamples, type BatchDataset, type Dataset, type IterableDataset } from './dataset';
 import type { Generator } from '../../generator';
+import { Tensor } from '../../tensor';
+import { isPlainObject } from '../../shared';
+import { isAvailable as cudaAvailable } from '../../cuda/device';
+import { workerSourceOf, type WorkerSource } from './worker_source';
+import { WorkerPool, WorkerEpoch } from './worker_pool';
 
 /** T: the dataset's sample type; B: the batch type (`collateFn`'s result, else `Collated<T>`). */
 export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
@@ -26,8 +37,24 @@ export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
   dropLast?: boolean;
   collateFn?: (samples: T[]) => B;
   generator?: Generator;
-  /** Batches loaded ahead by the async iterator (default 2). */
+  /**
+   * Batches loaded ahead: by the async iterator without workers, and by each worker with them
+   * (default 2, Python's `prefetch_factor`).
+   */
   prefetchFactor?: number;
+  /** Worker threads that load batches (default 0: load on the calling thread). */
+  numWorkers?: number;
+  /** Keep the workers (and their datasets) from one pass to the next; `dispose()` ends them. */
+  persistentWorkers?: boolean;
+  /**
+   * Runs in each worker after it has seeded torch and made its dataset, with the worker's id.
+   * It is sent as source text, so it sees `torch` and `require` but no variables from around it.
+   */
+  workerInitFn?: (workerId: number) => unknown;
+  /** Seconds to wait for a batch from a worker before throwing (default 0: no limit), as Python's. */
+  timeout?: number;
+  /** Put each batch's tensors in page-locked memory, for fast copies to a GPU (only when CUDA is available, as Python's). */
+  pinMemory?: boolean;
 }
 
 /**
@@ -42,6 +69,13 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   private readonly collate: (samples: T[]) => unknown;
   private readonly prefetch: number;
   private readonly generator?: Generator;
+  readonly numWorkers: number;
+  readonly persistentWorkers: boolean;
+  readonly timeout: number;
+  readonly pinMemory: boolean;
+  private readonly initFn: string | null;
+  private readonly source: WorkerSource | null;
+  private pool: WorkerPool | null = null;
 
   constructor(readonly dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const batchSize = options.batchSize ?? 1;
@@ -51,6 +85,15 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     this.collate = options.collateFn ?? defaultCollate;
     this.prefetch = Math.max(1, options.prefetchFactor ?? 2);
     this.generator = options.generator;
+    this.numWorkers = options.numWorkers ?? 0;
+    if (!Number.isInteger(this.numWorkers) || this.numWorkers < 0) throw new ValueError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    this.timeout = options.timeout ?? 0;
+    if (typeof this.timeout !== 'number' || !(this.timeout >= 0)) throw new ValueError('timeout option should be non-negative');
+    this.persistentWorkers = options.persistentWorkers ?? false;
+    if (this.persistentWorkers && this.numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
+    this.pinMemory = options.pinMemory ?? false;
+    this.initFn = options.workerInitFn === undefined ? null : functionSource(options.workerInitFn);
+    this.source = this.numWorkers > 0 ? workerSourceOf(dataset) : null;
     if (isIterableDataset(dataset)) {
       // A stream has no indices: an order cannot be chosen for it (Python's messages).
       for (const key of ['shuffle', 'sampler', 'batchSampler'] as const) {
@@ -85,11 +128,104 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
 
   // Python's loader iterator draws a base seed (for worker processes) from the loader's generator
   // or the default one before the sampler runs; drawing it too keeps shuffles in step with Python.
-  private drawBaseSeed(): void {
+  private drawBaseSeed(): bigint {
     const t = empty([], { dtype: 'int64' });
-    if (this.generator) t.random_({ generator: this.generator });
-    else t.random_();
-    t.dispose();
+    try {
+      if (this.generator) t.random_({ generator: this.generator });
+      else t.random_();
+      return t.item() as bigint;
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** Ends persistent workers (a loader without them has nothing to end). */
+  dispose(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // Persistent workers are started once, with the first pass's base seed (as Python's).
+  private startWorkers(): WorkerPool {
+    if (this.pool !== null) return this.pool;
+    const pool = new WorkerPool(
+      {
+        numWorkers: this.numWorkers,
+        source: this.source!,
+        initFn: this.initFn,
+        batchSize: this.batchSize,
+        dropLast: this.dropLast,
+        defaultCollate: this.collate === defaultCollate,
+        iterable: this.batchSampler === null,
+        timeout: this.timeout,
+      },
+      this.drawBaseSeed(),
+    );
+    if (this.persistentWorkers) this.pool = pool;
+    return pool;
+  }
+
+  private startEpoch(listen: boolean): { pool: WorkerPool; epoch: WorkerEpoch } {
+    const pool = this.startWorkers();
+    pool.beginEpoch(listen);
+    return { pool, epoch: new WorkerEpoch(pool, this.batchSampler === null ? null : this.batchSampler[Symbol.iterator](), this.prefetch) };
+  }
+
+  private endEpoch(pool: WorkerPool): void {
+    pool.endEpoch();
+    if (pool !== this.pool) pool.close();
+  }
+
+  // A worker's batch as the caller gets it: collated here when the collateFn is the caller's
+  // own (it cannot be sent to a worker), then pinned if asked.
+  private finish(b: { value: unknown; raw: boolean }): B {
+    const batch = b.raw ? this.collate(b.value as T[]) : b.value;
+    return (this.pinMemory ? pinBatch(batch) : batch) as B;
+  }
+
+  private *workerBatches(): IterableIterator<B> {
+    const { pool, epoch } = this.startEpoch(false);
+    try {
+      for (let id = epoch.next(); id !== undefined; id = epoch.next()) {
+        const b = epoch.take(id, pool.receiveSync(id));
+        if (b !== null) yield this.finish(b);
+      }
+    } finally {
+      // Stopped early (break, an error): what is still out is skipped or freed.
+      pool.cancel();
+      for (const id of epoch.pendingWorkers()) {
+        try {
+          WorkerEpoch.release(pool.receiveSync(id));
+        } catch {
+          // that worker has failed; it holds nothing of ours
+        }
+      }
+      this.endEpoch(pool);
+    }
+  }
+
+  private async *workerBatchesAsync(): AsyncGenerator<B> {
+    const { pool, epoch } = this.startEpoch(true);
+    try {
+      for (let id = epoch.next(); id !== undefined; id = epoch.next()) {
+        const b = epoch.take(id, await pool.receiveAsync(id));
+        if (b !== null) yield this.finish(b);
+      }
+    } finally {
+      pool.cancel();
+      for (const id of epoch.pendingWorkers()) {
+        try {
+          WorkerEpoch.release(await pool.receiveAsync(id));
+        } catch {
+          // that worker has failed; it holds nothing of ours
+        }
+      }
+      this.endEpoch(pool);
+    }
   }
 
   private load(indices: number[]): B | Promise<B> {
@@ -102,6 +238,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    if (this.numWorkers > 0) {
+      yield* this.workerBatches();
+      return;
+    }
     this.drawBaseSeed();
     if (this.batchSampler === null) {
       yield* this.streamBatches(this.dataset as IterableDataset<T>);
@@ -109,8 +249,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
     for (const indices of this.batchSampler) {
       const b = this.load(indices);
-      if (b instanceof Promise) throw new ValueError('this dataset loads asynchronously: iterate with for await');
-      yield b;
+      if (b instanceof Promise) throw new ValueError('this dataset loads asynchronously: iterate with for await (or use numWorkers)');
+      yield (this.pinMemory ? pinBatch(b) : b) as B;
     }
   }
 
@@ -124,10 +264,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         batch = [];
       }
     }
-    if (batch.length > 0 && !this.dropLast) yield this.collate(batch) as B;
+    if (batch.length > 0 && !this.dropLast) yield this.finish({ value: batch, raw: true });
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.numWorkers > 0) {
+      yield* this.workerBatchesAsync();
+      return;
+    }
     this.drawBaseSeed();
     const queue: Promise<B | undefined>[] = [];
     let fill: () => void;
@@ -168,9 +312,34 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       const b = await queue.shift()!;
       if (b === undefined) return;
       fill();
-      yield b;
+      yield (this.pinMemory ? pinBatch(b) : b) as B;
     }
   }
+}
+
+// The source text a worker evaluates; a method (`init() {}`) is not an expression and is refused here.
+function functionSource(fn: unknown): string {
+  if (typeof fn !== 'function') throw new TorchTypeError('workerInitFn must be a function');
+  const src = fn.toString();
+  try {
+    new Function(`return (${src})`);
+  } catch {
+    throw new TorchTypeError('workerInitFn must be a function expression or an arrow function: it is sent to each worker as source text');
+  }
+  return src;
+}
+
+// Tensors of a batch in page-locked memory (as Python, only where CUDA is available).
+function pinBatch(v: unknown): unknown {
+  if (!cudaAvailable()) return v;
+  if (v instanceof Tensor) {
+    const pinned = v.pinMemory();
+    if (pinned !== v) v.dispose();
+    return pinned;
+  }
+  if (Array.isArray(v)) return v.map(pinBatch);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pinBatch(x)]));
+  return v;
 }
 
 // Batches are loaded ahead; one that fails after the loop has stopped must not become an

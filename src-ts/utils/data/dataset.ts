@@ -10,6 +10,8 @@ import { randperm } from '../../generated/ops';
 import { Tensor } from '../../tensor';
 import type { Generator } from '../../generator';
 import { defaultCollate } from './collate';
+import { builtFile } from '../../built';
+import type { WorkerSource } from './worker_source';
 
 export abstract class Dataset<T = unknown> {
   abstract get length(): number;
@@ -85,6 +87,10 @@ export class TensorDataset extends Dataset<Tensor[]> {
   dispose(): void {
     for (const t of this.tensors) t.dispose();
   }
+  /** In a DataLoader worker: the same tensors, shared, not copied. */
+  workerSource(): WorkerSource {
+    return { module: builtFile('index.js'), exportName: 'utils.data.TensorDataset', args: this.tensors };
+  }
 }
 
 /** The samples of `dataset` at `indices`. */
@@ -107,6 +113,9 @@ export class Subset<T> extends Dataset<T> {
     const items = mapped.map((i) => ds.getItem(i));
     if (items.some((x) => x instanceof Promise)) return Promise.all(items).then(defaultCollate);
     return defaultCollate(items);
+  }
+  workerSource(): WorkerSource {
+    return { module: builtFile('index.js'), exportName: 'utils.data.Subset', args: [this.dataset, this.indices] };
   }
 }
 
@@ -149,6 +158,9 @@ export class ConcatDataset<T> extends Dataset<T> {
     }
     return this.datasets[lo].getItem(lo === 0 ? index : index - this.cumulativeSizes[lo - 1]);
   }
+  workerSource(): WorkerSource {
+    return { module: builtFile('index.js'), exportName: 'utils.data.ConcatDataset', args: [this.datasets] };
+  }
 }
 
 /** IterableDatasets one after another, as Python's ChainDataset. */
@@ -180,6 +192,9 @@ export class ChainDataset<T> extends IterableDataset<T> {
       const it = asyncSamples(d);
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
     }
+  }
+  workerSource(): WorkerSource {
+    return { module: builtFile('index.js'), exportName: 'utils.data.ChainDataset', args: [this.datasets] };
   }
 }
 
