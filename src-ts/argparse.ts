@@ -18,7 +18,7 @@ import { Device } from './device';
 import { isAvailable as cudaAvailable, requireCuda } from './cuda/device';
 import { DTYPE_CODE, dtypeFromCode, parseDType } from './dtype';
 import { TypeError as TorchTypeError } from './errors';
-import { Generator } from './generator';
+import { Generator, threadGenerator } from './generator';
 import { LAYOUT_CODE, MEMORY_FORMAT_CODE } from './layout';
 import { Tensor, wrap } from './tensor';
 
@@ -113,6 +113,8 @@ export interface OpGroup {
   // undefined until the op's first call, null when there is none.
   fastMethod: Fast | null | undefined;
   fastFunction: Fast | null | undefined;
+  /** Some overload takes `generator` (set with sigs). */
+  takesGenerator?: boolean;
 }
 
 /** A fast path: `k` Tensor arguments (besides self) go straight to overload `sig`. */
@@ -134,6 +136,7 @@ export function defineOps<T extends Record<string, readonly [string, readonly (r
   for (const k of Object.keys(table) as (keyof T & string)[]) {
     const [atenName, raw] = table[k];
     out[k] = { jsName: k, atenName, raw, numbersAsTensors: nat.has(k), sigs: null, fastMethod: undefined, fastFunction: undefined };
+    byAten.set(atenName, out[k]);
   }
   return out;
 }
@@ -191,12 +194,18 @@ function parseSig(overload: string, params: string, rets: string): Sig {
   };
 }
 
+const byAten = new Map<string, OpGroup>();
+
 function sigsOf(g: OpGroup): Sig[] {
   if (g.sigs === null) {
     const sigs = g.raw.map(([o, p, r]) => parseSig(o, p, r));
     g.sigs = sigs;
-    g.fastMethod = fastPathOf(sigs.filter((x) => x.method), 1);
-    g.fastFunction = fastPathOf(sigs, 0);
+    g.takesGenerator = sigs.some((x) => x.byKey.has('generator'));
+    // On a thread with its own generator (a DataLoader worker: set before its first op), random
+    // ops go through dispatch(), which passes that generator.
+    const own = g.takesGenerator && threadGenerator() !== null;
+    g.fastMethod = own ? null : fastPathOf(sigs.filter((x) => x.method), 1);
+    g.fastFunction = own ? null : fastPathOf(sigs, 0);
   }
   return g.sigs;
 }
@@ -566,6 +575,21 @@ function dispatch(g: OpGroup, self: Tensor | undefined, args: unknown[]): unknow
       n--;
     }
   }
+  const own = threadGenerator();
+  if (own !== null && (g.takesGenerator || g.atenName in RANDOM_LIKE) && (kw === undefined || kw.generator === undefined || kw.generator === null)) {
+    const like = RANDOM_LIKE[g.atenName];
+    if (like !== undefined && (kw === undefined || kw.out === undefined)) return randomLike(like, self, args, n, kw, own);
+    const r = tryOverloads(g, sigs, self, args, n, { ...kw, generator: own });
+    if (r !== NO_MATCH) return r;
+  }
+  const r = tryOverloads(g, sigs, self, args, n, kw);
+  if (r !== NO_MATCH) return r;
+  throw noMatch(g, self, args, n, kw);
+}
+
+const NO_MATCH = Symbol('no match');
+
+function tryOverloads(g: OpGroup, sigs: Sig[], self: Tensor | undefined, args: unknown[], n: number, kw: Record<string, unknown> | undefined): unknown {
   const nat = g.numbersAsTensors;
   for (let i = 0; i < sigs.length; i++) {
     const s = sigs[i];
@@ -584,7 +608,27 @@ function dispatch(g: OpGroup, self: Tensor | undefined, args: unknown[]): unknow
     if (s.factory && kw !== undefined && kw.requiresGrad === true) (r as Tensor).requiresGrad_(true);
     return r;
   }
-  throw noMatch(g, self, args, n, kw);
+  return NO_MATCH;
+}
+
+// rand_like and its kin take no generator; LibTorch makes them as empty_like filled in place by
+// the op below, which does take one, so a thread with its own generator makes them that way.
+const RANDOM_LIKE: Record<string, 'uniform_' | 'normal_' | 'random_'> = { rand_like: 'uniform_', randn_like: 'normal_', randint_like: 'random_' };
+
+function randomLike(fill: 'uniform_' | 'normal_' | 'random_', self: Tensor | undefined, args: unknown[], n: number, kw: Record<string, unknown> | undefined, gen: Generator): Tensor {
+  const input = self ?? args[0];
+  const ints = (self === undefined ? args.slice(1, n) : args.slice(0, n)) as number[];
+  const { requiresGrad, low, high, ...options } = kw ?? {};
+  const t = dispatch(byAten.get('empty_like')!, undefined, [input, options]) as Tensor;
+  if (fill === 'random_') {
+    const bounds = ints.length > 0 ? (ints.length === 1 ? [0, ints[0]] : ints) : [low ?? 0, high];
+    if (bounds[1] === undefined) throw noMatch(byAten.get('randint_like')!, self, args, n, kw);
+    dispatch(byAten.get('random_')!, t, [...bounds, { generator: gen }]);
+  } else {
+    dispatch(byAten.get(fill)!, t, [0, 1, { generator: gen }]);
+  }
+  if (requiresGrad === true) t.requiresGrad_(true);
+  return t;
 }
 
 // Calls the fast path's overload with k tensors (plus self); null when `args` are not k Tensors.

@@ -67,9 +67,30 @@ export class Generator {
   }
 }
 
-/** torch.default_generator: the CPU generator that ops use when none is given. */
+/**
+ * torch.default_generator: the CPU generator that ops use when none is given. In a DataLoader
+ * worker thread, that worker's own generator (see threadGenerator).
+ */
 let defaultGen: Generator | undefined;
 export function defaultGenerator(): Generator {
+  if (threadDefault !== null) return threadDefault;
   defaultGen ??= Generator._default('cpu');
   return defaultGen;
+}
+
+/**
+ * LibTorch has one default CPU generator per process, which every thread shares. A DataLoader
+ * worker thread gets a generator of its own instead (as a Python worker process has its own
+ * default generator): random ops on that thread use it when given no `{ generator }`, and
+ * `torch.manualSeed` there seeds it, so workers neither draw from nor reseed the main thread's
+ * stream. Null on every other thread.
+ */
+let threadDefault: Generator | null = null;
+export function threadGenerator(): Generator | null {
+  return threadDefault;
+}
+
+/** @internal Gives this thread its own default generator (a DataLoader worker, before its first op). */
+export function useThreadGenerator(seed: number | bigint): void {
+  threadDefault = new Generator('cpu').manualSeed(seed);
 }

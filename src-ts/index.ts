@@ -8,6 +8,7 @@
  */
 import { binding } from './binding';
 import { manualSeedAll as cudaManualSeedAll } from './cuda';
+import { threadGenerator } from './generator';
 import './generated/methods';
 import './indexing';
 
@@ -125,8 +126,16 @@ export function config(): Config {
   };
 }
 
-/** Seeds LibTorch's generators, CPU and every CUDA device: the same numbers as Python's `torch.manual_seed(seed)`. */
+/**
+ * Seeds LibTorch's generators, CPU and every CUDA device: the same numbers as Python's
+ * `torch.manual_seed(seed)`. In a DataLoader worker, it seeds that worker's own generator.
+ */
 export function manualSeed(seed: number | bigint): void {
+  const own = threadGenerator();
+  if (own !== null) {
+    own.manualSeed(seed);
+    return;
+  }
   binding.manualSeed(seed);
   cudaManualSeedAll(seed);
 }

@@ -2,7 +2,7 @@
 // recorded repr, dtype, shape and values.
 import * as torch from '../src-ts';
 import type { Tensor } from '../src-ts';
-import { decode, expectClose, reference } from './helpers';
+import { decode, expectClose, reference, workerDataset } from './helpers';
 
 const A = (): Tensor => torch.arange(6, { dtype: 'float32' }).reshape(2, 3);
 const B = (): Tensor => torch.tensor([1.0, -2.0, 0.5], { dtype: 'float32' });
@@ -197,6 +197,32 @@ Object.assign(build, {
     const kept = torch.cat([...new data.DataLoader(new Stream(10), { batchSize: 4 })]);
     const dropped = torch.cat([...new data.DataLoader(new Stream(10), { batchSize: 4, dropLast: true })]);
     return torch.cat([kept.double(), dropped.double(), torch.rand(2, { dtype: 'float64' })]);
+  },
+  data_workers_map: () => {
+    const dl = new data.DataLoader<[Tensor, number]>(workerDataset(data, 'Noisy', 11, 11), { batchSize: 2, shuffle: true, numWorkers: 3, generator: gen(0) });
+    return torch.cat([...dl].map(([x, w]) => torch.cat([x.reshape(-1), w.float()]))).double();
+  },
+  data_workers_iterable: () => {
+    torch.manualSeed(5);
+    const read = (dropLast: boolean): Tensor[] => [...new data.DataLoader<Tensor>(workerDataset(data, 'Sharded', null, 7), { batchSize: 2, numWorkers: 2, dropLast })].map((b) => b.reshape(-1));
+    return torch.cat([...read(false), torch.tensor([-1.0]), ...read(true)]).double();
+  },
+  data_workers_persistent: () => {
+    torch.manualSeed(3);
+    const dl = new data.DataLoader<[Tensor, number]>(workerDataset(data, 'Noisy', 4, 4), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    const epoch = (): Tensor => torch.cat([...dl].map(([x]) => x.reshape(-1)));
+    const epochs = [epoch(), epoch()];
+    dl.dispose();
+    return torch.cat([...epochs, torch.rand(2)]).double();
+  },
+  data_workers_init_fn: () => {
+    torch.manualSeed(0);
+    const dl = new data.DataLoader<[Tensor, number]>(workerDataset(data, 'Noisy', 6, 6), {
+      batchSize: 3,
+      numWorkers: 2,
+      workerInitFn: (id: number) => torch.manualSeed(100 + id),
+    });
+    return torch.cat([...dl].map(([x]) => x.reshape(-1))).double();
   },
   data_concat_loader: () => {
     const ds = new data.ConcatDataset([new data.TensorDataset(torch.arange(3)), new data.TensorDataset(torch.arange(10, 15))]);

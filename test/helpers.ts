@@ -41,3 +41,30 @@ export function expectClose(actual: unknown, expected: unknown, rtol = 1e-6, whe
   }
   if (actual !== expected) throw new Error(`${where}: expected ${String(expected)}, got ${String(actual)}`);
 }
+
+/**
+ * A dataset that DataLoader workers make from test/fixtures/worker_datasets.js's `exportName`
+ * (with `args`); this thread only knows its length (null: a stream). The fixture module loads the
+ * built package, which a jest test must not load beside the sources it tests.
+ */
+export function workerDataset<T = unknown>(data: typeof import('../src-ts/utils/data'), exportName: string, length: number | null, ...args: unknown[]): import('../src-ts/utils/data').Dataset<T> {
+  const source = { module: path.join(__dirname, 'fixtures', 'worker_datasets.js'), exportName, args };
+  if (length === null) {
+    return Object.assign(new (class extends data.IterableDataset<T> {
+      *[Symbol.iterator](): Iterator<T> {
+        throw new Error(`${exportName} is read in workers only`);
+      }
+    })(), { workerSource: () => source }) as unknown as import('../src-ts/utils/data').Dataset<T>;
+  }
+  return new (class extends data.Dataset<T> {
+    get length(): number {
+      return length;
+    }
+    getItem(): T {
+      throw new Error(`${exportName} is read in workers only`);
+    }
+    workerSource(): typeof source {
+      return source;
+    }
+  })();
+}

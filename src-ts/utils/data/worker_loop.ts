@@ -1,6 +1,7 @@
 /**
  * The body of a DataLoader worker thread (started by worker_pool.ts from the built dist/). It
- * makes its own copy of the dataset, seeds torch with the loader's base seed + its id, takes one
+ * makes its own copy of the dataset, gets its own default generator seeded with the loader's base
+ * seed + its id, takes one
  * intra-op thread (as Python's worker processes do, so workers and the training loop do not
  * oversubscribe the cores), then loads the batches it is sent, one at a time, in order.
  *
@@ -11,6 +12,7 @@ import { parentPort, workerData, type MessagePort } from 'worker_threads';
 import { fileURLToPath, pathToFileURL } from 'url';
 import * as torch from '../../index';
 import { binding } from '../../binding';
+import { useThreadGenerator } from '../../generator';
 import { packShared, releasePacked, unpackShared, type SharedTensor } from '../../shared';
 import { asyncSamples, type Dataset, type IterableDataset, type BatchDataset } from './dataset';
 import { defaultCollate } from './collate';
@@ -66,7 +68,9 @@ async function build(src: PackedSource): Promise<unknown> {
 let dataset: unknown;
 const ready: Promise<void> = (async () => {
   binding.setThreadNumThreads(1);
-  torch.manualSeed(config.seed);
+  // Its own generator, seeded as Python seeds a worker process; the main thread's stream is
+  // neither drawn from nor reseeded.
+  useThreadGenerator(config.seed);
   dataset = await build(config.source);
   setWorkerInfo({ id: config.id, numWorkers: config.numWorkers, seed: config.seed, dataset });
   if (config.initFn !== null) {
