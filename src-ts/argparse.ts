@@ -203,7 +203,7 @@ function sigsOf(g: OpGroup): Sig[] {
     g.takesGenerator = sigs.some((x) => x.byKey.has('generator'));
     // On a thread with its own generator (a DataLoader worker: set before its first op), random
     // ops go through dispatch(), which passes that generator.
-    const own = g.takesGenerator && threadGenerator() !== null;
+    const own = (g.takesGenerator || g.atenName in RANDOM_LIKE) && threadGenerator() !== null;
     g.fastMethod = own ? null : fastPathOf(sigs.filter((x) => x.method), 1);
     g.fastFunction = own ? null : fastPathOf(sigs, 0);
   }

@@ -202,6 +202,10 @@ Object.assign(build, {
     const dl = new data.DataLoader<[Tensor, number]>(workerDataset(data, 'Noisy', 11, 11), { batchSize: 2, shuffle: true, numWorkers: 3, generator: gen(0) });
     return torch.cat([...dl].map(([x, w]) => torch.cat([x.reshape(-1), w.float()]))).double();
   },
+  data_workers_random_ops: () => {
+    torch.manualSeed(11);
+    return torch.cat([...new data.DataLoader<Tensor>(workerDataset(data, 'Draws', 4), { batchSize: 2, numWorkers: 2 })]).reshape(-1);
+  },
   data_workers_iterable: () => {
     torch.manualSeed(5);
     const read = (dropLast: boolean): Tensor[] => [...new data.DataLoader<Tensor>(workerDataset(data, 'Sharded', null, 7), { batchSize: 2, numWorkers: 2, dropLast })].map((b) => b.reshape(-1));

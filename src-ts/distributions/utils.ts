@@ -5,6 +5,7 @@ import { scope } from '../memory';
 import { type Tensor, wrap } from '../tensor';
 import { finfo } from '../dtype';
 import { ValueError } from '../errors';
+import { threadGenerator } from '../generator';
 import { broadcastAll } from './distribution';
 
 /** Probabilities clamped into [eps, 1 - eps], so their logs stay finite. */
@@ -96,12 +97,18 @@ const OPS = {
 
 /** Gamma(concentration, 1) draws; differentiable in concentration (LibTorch's implicit gradient). */
 export function standardGamma(concentration: Tensor): Tensor {
-  return wrap(binding.call(opId(OPS.standardGamma), concentration._h) as Handle);
+  return wrap(drawCall(OPS.standardGamma, concentration));
 }
 
 /** Dirichlet draws over the last dimension (no gradient: Dirichlet.rsample adds it). */
 export function sampleDirichlet(concentration: Tensor): Tensor {
-  return wrap(binding.call(opId(OPS.sampleDirichlet), concentration._h) as Handle);
+  return wrap(drawCall(OPS.sampleDirichlet, concentration));
+}
+
+// A thread with its own default generator (a DataLoader worker) passes it; elsewhere LibTorch's.
+function drawCall(op: (typeof OPS)['standardGamma'], t: Tensor): Handle {
+  const own = threadGenerator();
+  return (own === null ? binding.call(opId(op), t._h) : binding.call(opId(op), t._h, own._g)) as Handle;
 }
 
 /** The implicit reparameterization gradient of Dirichlet draws x with respect to alpha. */
