@@ -47,14 +47,16 @@ export function expectClose(actual: unknown, expected: unknown, rtol = 1e-6, whe
  * (with `args`); this thread only knows its length (null: a stream). The fixture module loads the
  * built package, which a jest test must not load beside the sources it tests.
  */
-export function workerDataset<T = unknown>(data: typeof import('../src-ts/utils/data'), exportName: string, length: number | null, ...args: unknown[]): import('../src-ts/utils/data').Dataset<T> {
+export function workerDataset<T = unknown>(data: typeof import('../src-ts/utils/data'), exportName: string, length: null, ...args: unknown[]): import('../src-ts/utils/data').IterableDataset<T>;
+export function workerDataset<T = unknown>(data: typeof import('../src-ts/utils/data'), exportName: string, length: number, ...args: unknown[]): import('../src-ts/utils/data').Dataset<T>;
+export function workerDataset<T = unknown>(data: typeof import('../src-ts/utils/data'), exportName: string, length: number | null, ...args: unknown[]): unknown {
   const source = { module: path.join(__dirname, 'fixtures', 'worker_datasets.js'), exportName, args };
   if (length === null) {
     return Object.assign(new (class extends data.IterableDataset<T> {
       *[Symbol.iterator](): Iterator<T> {
         throw new Error(`${exportName} is read in workers only`);
       }
-    })(), { workerSource: () => source }) as unknown as import('../src-ts/utils/data').Dataset<T>;
+    })(), { workerSource: () => source });
   }
   return new (class extends data.Dataset<T> {
     get length(): number {

@@ -79,6 +79,9 @@ const ready: Promise<void> = (async () => {
     await fn(config.id);
   }
 })();
+// A failed start is each fetch's error (they await `ready`), not an unhandled rejection that
+// would end the worker before it could say why.
+ready.catch(() => undefined);
 
 let port: MessagePort | null = null;
 let samples: AsyncIterator<unknown> | null = null;
@@ -139,7 +142,9 @@ parentPort!.on('message', (m: { type: 'epoch'; port: MessagePort } | ({ type: 'f
         // A value structured clone cannot copy (a function, a symbol ...): its tensors go back.
         if ('value' in reply) releasePacked(reply.value);
         const err = e as Error;
-        port!.postMessage({ seq: m.seq, ok: false, error: { name: err.name, message: `a batch could not be sent to the main thread: ${err.message}`, stack: err.stack ?? '' } } satisfies Reply);
+        const message = `a batch could not be sent to the main thread: ${err.message}`;
+        const stack = `${err.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
+        port!.postMessage({ seq: m.seq, ok: false, error: { name: err.name, message, stack } } satisfies Reply);
       }
       signal();
     } else {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'url';
 import { TypeError as TorchTypeError, ValueError } from '../../errors';
 import { Tensor } from '../../tensor';
 import { isPlainObject, packShared, type SharedTensor } from '../../shared';
+import { IterableDataset } from './dataset';
 
 export interface WorkerSource {
   /** An absolute path or a `file:` URL of the module that exports the class. */
@@ -66,7 +67,9 @@ export function workerSourceOf(dataset: unknown, what = 'the dataset'): WorkerSo
       if (typeof v === 'function') throw new ValueError(`${name}.workerSource(): a function cannot be sent to a worker thread; construct it inside the dataset's module instead`);
       return;
     }
-    if (hasWorkerSource(v)) workerSourceOf(v, `a dataset inside ${name}`);
+    // A dataset crosses by its own source; structured clone would drop its class.
+    const isDataset = typeof (v as { getItem?: unknown }).getItem === 'function' || v instanceof IterableDataset;
+    if (hasWorkerSource(v) || isDataset) workerSourceOf(v, `a dataset inside ${name}`);
     else if (Array.isArray(v)) v.forEach(check);
     else if (isPlainObject(v)) Object.values(v).forEach(check);
   };
