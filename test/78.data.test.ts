@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as torch from '../src-ts';
+import type { Tensor } from '../src-ts';
 const { data } = torch.utils;
 
 class Squares extends data.Dataset<[number, { i: number }]> {
@@ -261,6 +262,35 @@ describe('data', () => {
     writeIdx(path.join(dir, 'train-images-idx3-ubyte'), [4, 2, 2], new Uint8Array(3), false);
     expect(() => new torch.datasets.MNIST({ root: dir })).toThrow(/truncated/);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('frees the samples once they are collated, as Python frees them; a dataset keeps what it caches with torch.keep', async () => {
+    class Cached extends data.Dataset<Tensor> {
+      cache = new Map<number, Tensor>();
+      get length(): number {
+        return 6;
+      }
+      getItem(i: number): Tensor {
+        let t = this.cache.get(i);
+        if (t === undefined) {
+          t = torch.keep(torch.full([2], i));
+          this.cache.set(i, t);
+        }
+        return t.mul(2);
+      }
+    }
+    const ds = new Cached();
+    const before = torch.memory().tensors;
+    for (const b of new data.DataLoader(ds, { batchSize: 4 })) b.dispose();
+    // Only the cache is left: no sample waits for the GC.
+    expect(torch.memory().tensors).toBe(before + 6);
+    for await (const b of new data.DataLoader(ds, { batchSize: 4 })) b.dispose();
+    expect(torch.memory().tensors).toBe(before + 6);
+    const again = [...new data.DataLoader(ds, { batchSize: 6 })];
+    expect(again[0].toArray()).toEqual([[0, 0], [2, 2], [4, 4], [6, 6], [8, 8], [10, 10]]);
+    again[0].dispose();
+    for (const t of ds.cache.values()) t.dispose();
+    expect(torch.memory().tensors).toBe(before);
   });
 
   it('bad options', () => {

@@ -23,6 +23,7 @@ import { empty } from '../../generated/ops';
 import { asyncSamples, isIterableDataset, syncSamples, type BatchDataset, type Dataset, type IterableDataset } from './dataset';
 import type { Generator } from '../../generator';
 import { Tensor } from '../../tensor';
+import { scope } from '../../memory';
 import { isPlainObject } from '../../shared';
 import { isAvailable as cudaAvailable } from '../../cuda/device';
 import { workerSourceOf, type WorkerSource } from './worker_source';
@@ -191,8 +192,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     const { pool, epoch } = this.startEpoch(false);
     try {
       for (let id = epoch.next(); id !== undefined; id = epoch.next()) {
-        const b = epoch.take(id, pool.receiveSync(id));
-        if (b !== null) yield this.finish(b);
+        const reply = pool.receiveSync(id);
+        const b = scope(() => {
+          const r = epoch.take(id, reply);
+          return r === null ? null : this.finish(r);
+        });
+        if (b !== null) yield b;
       }
     } finally {
       // Stopped early (break, an error): what is still out is skipped or freed.
@@ -212,8 +217,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     const { pool, epoch } = this.startEpoch(true);
     try {
       for (let id = epoch.next(); id !== undefined; id = epoch.next()) {
-        const b = epoch.take(id, await pool.receiveAsync(id));
-        if (b !== null) yield this.finish(b);
+        const reply = await pool.receiveAsync(id);
+        const b = scope(() => {
+          const r = epoch.take(id, reply);
+          return r === null ? null : this.finish(r);
+        });
+        if (b !== null) yield b;
       }
     } finally {
       pool.cancel();
@@ -228,13 +237,18 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
   }
 
+  // The batch at `indices`, collated and (if asked) pinned.
   private load(indices: number[]): B | Promise<B> {
     const ds = this.dataset as Dataset<T>;
     const batched = ds as Dataset<T> & Partial<BatchDataset>;
-    if (this.collate === defaultCollate && typeof batched.getBatch === 'function') return batched.getBatch(indices) as B;
+    const pinned = (b: unknown): B => (this.pinMemory ? pinBatch(b) : b) as B;
+    if (this.collate === defaultCollate && typeof batched.getBatch === 'function') {
+      const b = batched.getBatch(indices);
+      return b instanceof Promise ? b.then(pinned) : pinned(b);
+    }
     const items = indices.map((i) => ds.getItem(i));
-    if (items.some((x) => x instanceof Promise)) return Promise.all(items).then((xs) => this.collate(xs) as B);
-    return this.collate(items as T[]) as B; // no promises among them (checked above)
+    if (items.some((x) => x instanceof Promise)) return Promise.all(items).then((xs) => pinned(this.collate(xs)));
+    return pinned(this.collate(items as T[])); // no promises among them (checked above)
   }
 
   *[Symbol.iterator](): Iterator<B> {
@@ -248,23 +262,33 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       return;
     }
     for (const indices of this.batchSampler) {
-      const b = this.load(indices);
-      if (b instanceof Promise) throw new ValueError('this dataset loads asynchronously: iterate with for await (or use numWorkers)');
-      yield (this.pinMemory ? pinBatch(b) : b) as B;
+      // The samples are freed once collated (scope), as Python frees them by refcount; a dataset
+      // that stores a tensor it made in getItem (a cache) keeps it with torch.keep.
+      const b = scope(() => this.load(indices));
+      if (b instanceof Promise) {
+        handled(b);
+        throw new ValueError('this dataset loads asynchronously: iterate with for await (or use numWorkers)');
+      }
+      yield b;
     }
   }
 
   private *streamBatches(ds: IterableDataset<T>): IterableIterator<B> {
     const it = syncSamples(ds);
-    let batch: T[] = [];
-    for (let r = it.next(); !r.done; r = it.next()) {
-      batch.push(r.value);
-      if (batch.length === this.batchSize) {
-        yield this.collate(batch) as B;
-        batch = [];
-      }
+    for (;;) {
+      const b = scope(() => {
+        const batch: T[] = [];
+        while (batch.length < this.batchSize) {
+          const r = it.next();
+          if (r.done) break;
+          batch.push(r.value);
+        }
+        if (batch.length === 0 || (batch.length < this.batchSize && this.dropLast)) return undefined;
+        return this.finish({ value: batch, raw: true });
+      });
+      if (b === undefined) return;
+      yield b;
     }
-    if (batch.length > 0 && !this.dropLast) yield this.finish({ value: batch, raw: true });
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
@@ -288,11 +312,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
           else batch.push(r.value);
         }
         if (batch.length === 0 || (batch.length < this.batchSize && this.dropLast)) return undefined;
-        return (await this.collate(batch)) as B;
+        return this.finish({ value: batch, raw: true });
       };
       fill = () => {
         while (queue.length < this.prefetch) {
-          const p = last.then(take);
+          const p = last.then(() => scope(take));
           last = p;
           queue.push(handled(p));
         }
@@ -303,7 +327,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         while (queue.length < this.prefetch) {
           const next = it.next();
           if (next.done) return;
-          queue.push(handled(Promise.resolve().then(() => this.load(next.value))));
+          queue.push(handled(Promise.resolve().then(() => scope(async () => this.load(next.value)))));
         }
       };
     }
@@ -312,7 +336,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       const b = await queue.shift()!;
       if (b === undefined) return;
       fill();
-      yield (this.pinMemory ? pinBatch(b) : b) as B;
+      yield b;
     }
   }
 }
