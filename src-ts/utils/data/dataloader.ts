@@ -178,7 +178,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
 
   private endEpoch(pool: WorkerPool): void {
     pool.endEpoch();
-    if (pool !== this.pool) pool.close();
+    // Persistent workers outlive the pass, unless one has died: the next pass starts afresh.
+    if (pool === this.pool && pool.allAlive()) return;
+    pool.close();
+    if (pool === this.pool) this.pool = null;
   }
 
   // A worker's batch as the caller gets it: collated here when the collateFn is the caller's

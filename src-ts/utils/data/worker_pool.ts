@@ -177,6 +177,10 @@ export class WorkerPool {
     return !this.failures[id] && Atomics.load(this.flags, id * SLOTS + EXITED) === 0;
   }
 
+  allAlive(): boolean {
+    return this.workers.every((_, id) => this.alive(id));
+  }
+
   endEpoch(): void {
     for (const port of this.ports) port.close();
     this.ports = [];
