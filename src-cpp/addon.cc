@@ -21,6 +21,7 @@
 #include "indexing.h"
 #include "info.h"
 #include "jit.h"
+#include "trace.h"
 #include "js_autograd.h"
 #include "serialization.h"
 #include "shared.h"
@@ -109,6 +110,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod<&Addon::JitCompileM>("jitCompile"),
         InstanceMethod<&Addon::JitDisposeM>("jitDispose"),
         InstanceMethod<&Addon::JitTypeNameM>("jitTypeName"),
+        InstanceMethod<&Addon::JitTraceM>("jitTrace"),
         InstanceMethod<&Addon::ShareTensorM>("shareTensor"),
         InstanceMethod<&Addon::ClaimTensorM>("claimTensor"),
         InstanceMethod<&Addon::ReleaseSharedM>("releaseShared"),
@@ -244,6 +246,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value JitCompileM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitCompile(info, jit_); }); }
   Napi::Value JitTypeNameM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTypeName(info, jit_); }); }
   Napi::Value JitDisposeM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitDispose(info, jit_); }); }
+  Napi::Value JitTraceM(const Napi::CallbackInfo& info) { return Run(info, [&] { return JitTrace(info, jit_); }); }
 
   Napi::Value ShareTensorM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ShareTensor(info, handles_); }); }
   Napi::Value ClaimTensorM(const Napi::CallbackInfo& info) { return Run(info, [&] { return ClaimTensor(info, handles_); }); }

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "handles.h"
 #include "promise_worker.h"
@@ -233,10 +234,15 @@ Napi::Value JitNamed(const Napi::CallbackInfo& info, JitContext& jit) {
   std::string kind = StrArg(info[1], "kind");
   bool recurse = info[2].ToBoolean().Value();
   std::vector<std::pair<std::string, Napi::Value>> out;
+  // A tensor held under two names (tied weights) is listed once, as Python's named_parameters.
+  std::unordered_set<const void*> seen;
+  auto add = [&](const std::string& name, const at::Tensor& t) {
+    if (seen.insert(t.unsafeGetTensorImpl()).second) out.emplace_back(name, IValueToJs(env, t, jit.ivalues));
+  };
   if (kind == "parameters") {
-    for (const auto& p : m.named_parameters(recurse)) out.emplace_back(p.name, IValueToJs(env, p.value, jit.ivalues));
+    for (const auto& p : m.named_parameters(recurse)) add(p.name, p.value);
   } else if (kind == "buffers") {
-    for (const auto& b : m.named_buffers(recurse)) out.emplace_back(b.name, IValueToJs(env, b.value, jit.ivalues));
+    for (const auto& b : m.named_buffers(recurse)) add(b.name, b.value);
   } else {
     for (const auto& c : m.named_children()) out.emplace_back(c.name, jit.ivalues.wrapModule.Call({NewModuleHolder(env, c.value)}));
   }

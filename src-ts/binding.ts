@@ -10,6 +10,15 @@ import type { MemoryInfo } from './memory';
 /** A tensor as native code sees it: an index into this environment's handle table. */
 export type Handle = number;
 
+/** An nn.Module tree for jitTrace: its own parameters and buffers, and its children. */
+export interface TraceSpec {
+  name: string;
+  training: boolean;
+  parameters: [string, Handle][];
+  buffers: [string, Handle][];
+  children: [string, TraceSpec][];
+}
+
 export interface NativeVersion {
   libtorch: string;
   builtAgainst: string;
@@ -110,6 +119,8 @@ export interface Binding {
   jitCompile(source: string): unknown;
   jitDispose(module: unknown): void;
   jitTypeName(module: unknown): string;
+  /** torch.jit.trace (src-cpp/trace.h): fn gets the traced inputs' handles, returns result handles. */
+  jitTrace(spec: TraceSpec, inputs: Handle[], fn: (inputs: Handle[]) => Handle | Handle[], strict: boolean, argumentNames: string[]): unknown;
   /** Tensors between threads (src-cpp/shared.h). */
   shareTensor(h: Handle): number;
   claimTensor(ticket: number): Handle;

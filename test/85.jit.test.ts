@@ -248,3 +248,96 @@ describe('async TorchScript', () => {
     m.dispose();
   });
 });
+
+describe('torch.jit.trace', () => {
+  // A model with submodules, a buffer of its own, tied weights and two outputs.
+  class Net extends torch.nn.Module {
+    conv = new torch.nn.Conv2d(3, 4, 3, { padding: 1 });
+    bn = new torch.nn.BatchNorm2d(4);
+    head = new torch.nn.Linear(4, 4);
+    out = new torch.nn.Linear(4, 4);
+    constructor() {
+      super();
+      this.registerBuffer('scale', torch.tensor([0.5, 2, 1, 3]));
+      this.out.weight = this.head.weight; // tied
+    }
+    forward(x: torch.Tensor): torch.Tensor[] {
+      const f = this.bn.call(this.conv.call(x)).relu().mean([2, 3]).mul(this.getBuffer('scale'));
+      return [this.out.call(this.head.call(f).tanh()), f];
+    }
+  }
+
+  it('records a module: the same outputs, parameter and buffer names; Python loads and runs the file', () => {
+    torch.manualSeed(0);
+    const net = new Net().eval();
+    const x = torch.randn(2, 3, 8, 8);
+    const before = torch.memory().tensors;
+    const traced = torch.jit.trace(net, x);
+    expect(torch.memory().tensors).toBe(before); // the trace holds the module's own tensors
+    const [a, b] = traced.forward(x) as torch.Tensor[];
+    const [ea, eb] = net.call(x) as torch.Tensor[];
+    expect(a.equal(ea) && b.equal(eb)).toBe(true);
+    expect(traced.namedParameters().map(([k]) => k)).toEqual(net.namedParameters().map(([k]) => k));
+    expect(traced.namedBuffers().map(([k]) => k)).toEqual(net.namedBuffers().map(([k]) => k));
+    // The input is named as forward's parameter, as Python names it from the signature.
+    expect(traced.methods()[0].schema).toBe('forward(__torch__.torchnode.Net self, Tensor x) -> ((Tensor, Tensor))');
+
+    // Files we write, PyTorch reads: Python's torch.jit.load runs it on the same input.
+    const file = model('traced_by_torchnode.pt');
+    const input = model('traced_input.pt');
+    traced.save(file);
+    torch.save([x], input);
+    const py = JSON.parse(execFileSync(findPython(), [script, 'run-input', file, input], { encoding: 'utf8' }));
+    close(a, py.outputs[0]);
+    close(b, py.outputs[1]);
+    expect(py.parameters).toEqual(net.namedParameters().map(([k]) => k));
+    expect(py.buffers).toEqual(net.namedBuffers().map(([k]) => k));
+    // And torchnode loads it back.
+    const again = torch.jit.load(file).forward(x) as torch.Tensor[];
+    expect(again[0].equal(a)).toBe(true);
+
+    // The traced module shares the module's tensors, as Python's does.
+    torch.noGrad(() => net.head.bias!.add_(1));
+    expect((traced.forward(x) as torch.Tensor[])[0].equal((net.call(x) as torch.Tensor[])[0])).toBe(true);
+    net.dispose();
+  });
+
+  it('records a function; what is not an input is fixed at the example', () => {
+    const w = torch.tensor([[2, 0], [0, 3]], { dtype: 'float32' });
+    const traced = torch.jit.trace((a: torch.Tensor, b: torch.Tensor) => [a.matmul(w).add(b.sum().item() as number), [a.neg(), b]], [torch.ones(1, 2), torch.ones(3)]);
+    const out = traced.forward(torch.tensor([[1, 1]], { dtype: 'float32' }), torch.zeros(3)) as [torch.Tensor, torch.Tensor[]];
+    // b.sum().item() was 3 when traced: a constant now, not a read of b.
+    expect(out[0].toArray()).toEqual([[5, 6]]);
+    expect(out[1].map((t) => t.shape)).toEqual([[1, 2], [3]]);
+  });
+
+  it('warns when the trace does not reproduce the function (dropout in training), as Python does', () => {
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    torch.jit.trace(new torch.nn.Dropout(0.5), torch.ones(100));
+    expect(spy).toHaveBeenCalledWith(expect.stringMatching(/^Output nr 1\. of the traced function does not match/), 'TracerWarning');
+    spy.mockClear();
+    torch.jit.trace(new torch.nn.Dropout(0.5).eval(), torch.ones(100));
+    torch.jit.trace(new torch.nn.Dropout(0.5), torch.ones(100), { checkTrace: false });
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('bad calls are clear errors, and a failed trace leaves nothing behind', () => {
+    const x = torch.ones(2, 3);
+    const before = torch.memory().tensors;
+    expect(() => torch.jit.trace((a: torch.Tensor) => a.matmul(torch.ones(4, 4)), x)).toThrow(/mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x4\)/);
+    expect(() => torch.jit.trace(() => {
+      throw new RangeError('from the traced function');
+    }, x)).toThrow(RangeError);
+    expect(() => torch.jit.trace(() => 3 as never, x)).toThrow(/the traced function's result must be a Tensor or an array of Tensors, got number/);
+    expect(() => torch.jit.trace((a: torch.Tensor) => a, [] as torch.Tensor[])).toThrow(/exampleInputs must be a Tensor or a non-empty array of Tensors/);
+    expect(() => torch.jit.trace((a: torch.Tensor) => a, [1] as never)).toThrow(torch.TypeError);
+    expect(() => torch.jit.trace({} as never, x)).toThrow(/expected an nn\.Module or a function/);
+    expect(torch.memory().tensors).toBe(before);
+    // Tracing was abandoned each time: the next one works.
+    expect((torch.jit.trace((a: torch.Tensor) => a.mul(2), x).forward(x) as torch.Tensor).toArray()).toEqual([[2, 2, 2], [2, 2, 2]]);
+    const gone = new torch.nn.Linear(3, 3);
+    gone.dispose();
+    expect(() => torch.jit.trace(gone, x)).toThrow(/torch\.jit\.trace\(\): argument 'weight' is a tensor that was disposed/);
+  });
+});

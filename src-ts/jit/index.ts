@@ -14,6 +14,8 @@ import { Tensor } from '../tensor';
 import { CompilationUnit, ScriptModule } from './script_module';
 
 export { ScriptModule, CompilationUnit } from './script_module';
+export { trace } from './trace';
+export type { TraceOptions } from './trace';
 export type { MethodInfo } from './script_module';
 
 binding.jitInit(
