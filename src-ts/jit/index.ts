@@ -1,7 +1,8 @@
 /**
  * torch.jit: TorchScript models from Python (`torch.jit.script` / `torch.jit.trace`, saved with
  * `torch.jit.save`), run in Node. `load` on this thread, `loadAsync` off it; `compile` for
- * TorchScript source; `freeze` and `optimizeForInference` as in Python.
+ * TorchScript source; `freeze` and `optimizeForInference` as in Python; `trace` records a Node
+ * model as TorchScript that Python and LibTorch load (trace.ts).
  *
  * A TorchScript file is code: its methods run whatever ops it holds. Load only files you trust;
  * for weights from strangers use torch.load (which never runs code) or safetensors.
