@@ -8,7 +8,8 @@
  * cross-entropy, a DataLoader over torchvision-style datasets, model.train()/model.eval(),
  * noGrad for evaluation, and the state dict saved twice under `model.state_dict()`'s keys:
  * `<out>.pt` with torch.save (Python: `model.load_state_dict(torch.load('fashion-mnist.pt'))`)
- * and `<out>.safetensors` (Python: `safetensors.torch.load_file`).
+ * and `<out>.safetensors` (Python: `safetensors.torch.load_file`); then the model itself, traced
+ * to TorchScript, as `<out>.torchscript.pt` (Python: `torch.jit.load`; here: the torchnode CLI).
  */
 import { parseArgs } from 'util';
 import { SingleBar } from 'cli-progress';
@@ -107,6 +108,15 @@ torch.save(sd, `${args.out}.pt`);
 torch.safetensors.saveFile(sd, `${args.out}.safetensors`, { format: 'pt' });
 for (const t of Object.values(sd)) t.dispose();
 console.log(`weights saved to ${args.out}.pt (torch.save) and ${args.out}.safetensors, with PyTorch's state-dict keys`);
+
+// The trained model as TorchScript, for services and the CLI (`npx torchnode bench <out>.torchscript.pt --shape 1,1,28,28`),
+// and for Python's torch.jit.load.
+const example = torch.zeros(1, 1, 28, 28);
+const traced = torch.jit.trace(model, example);
+traced.save(`${args.out}.torchscript.pt`);
+traced.dispose();
+example.dispose();
+console.log(`model traced to ${args.out}.torchscript.pt (TorchScript: torch.jit.load in Python or Node, the torchnode CLI)`);
 
 optimizer.dispose();
 model.dispose();
