@@ -350,6 +350,42 @@ function cases(torch, assert) {
     });
   });
 
+  it('jit.trace records a CUDA module; the file loads back onto the GPU with the same outputs', () => {
+    torch.scope(() => {
+      torch.manualSeed(0);
+      const net = new torch.nn.Sequential(new torch.nn.Conv2d(3, 8, 3), new torch.nn.ReLU(), new torch.nn.Flatten(), new torch.nn.LazyLinear(4)).cuda();
+      const x = torch.randn(2, 3, 10, 10, { device: 'cuda' });
+      net.call(x); // the lazy layer takes its shape
+      const traced = torch.jit.trace(net.eval(), x);
+      close(traced.forward(x), net.call(x), 0, 'traced vs eager');
+      const file = path.join(os.tmpdir(), `torchnode-trace-${process.pid}.pt`);
+      traced.save(file);
+      const back = torch.jit.load(file, { device: 'cuda' });
+      fs.rmSync(file);
+      assert.equal(back.namedParameters()[0][1].isCuda, true);
+      close(back.forward(x), net.call(x), 0, 'loaded vs eager');
+      back.dispose();
+      traced.dispose();
+      net.dispose();
+    });
+  });
+
+  it('DataLoader pinMemory pins batches, from workers too, and they copy to the GPU without blocking', () => {
+    const ds = new torch.utils.data.TensorDataset(torch.arange(64, { dtype: 'float32' }).reshape(16, 4));
+    for (const numWorkers of [0, 1]) {
+      const batches = [...new torch.utils.data.DataLoader(ds, { batchSize: 8, numWorkers, pinMemory: true })];
+      for (const [b] of batches) {
+        assert.equal(b.isPinned(), true, `numWorkers ${numWorkers}`);
+        const g = b.cuda(undefined, { nonBlocking: true });
+        torch.cuda.synchronize();
+        close(g.cpu(), b, 0, 'pinned copy');
+        g.dispose();
+        b.dispose();
+      }
+    }
+    ds.dispose();
+  });
+
   it('disposing CUDA tensors frees their memory; a disposed tensor is a clear error', () => {
     torch.cuda.synchronize();
     const base = torch.cuda.memoryAllocated();
