@@ -695,6 +695,38 @@ Object.assign(build, {
     const oh = kl(new D.OneHotCategorical({ probs: f32([0.2, 0.8]) }), new D.OneHotCategorical({ probs: f32([0.6, 0.4]) }));
     return flatAll(la, po, ln, oh);
   },
+  dist_expand: () => {
+    const T = D.transforms;
+    torch.manualSeed(4);
+    const out: Tensor[] = [];
+    const take = <X extends torch.distributions.Distribution>(d: X, shape: number[], x?: Tensor): X => {
+      const e = d.expand(shape);
+      const s = e.sample();
+      out.push(s, e.logProb(x ?? s), torch.tensor(e.batchShape, { dtype: 'float64' }));
+      return e;
+    };
+    const n = take(new D.Normal(f32([0.0, 1.0, -2.0]), f32([1.0, 0.5, 2.0])), [2, 3]);
+    out.push(n.entropy(), n.mean, n.variance, n.rsample([2]));
+    take(new D.Normal(0.5, 2.0), [4]);
+    out.push(take(new D.Categorical({ probs: f32([[0.2, 0.3, 0.5], [0.7, 0.0, 0.3]]) }), [5, 2]).entropy());
+    take(new D.Categorical({ logits: f32([[1.0, -1.0, 0.5, 2.0]]) }), [3]);
+    const mvn = take(new D.MultivariateNormal(f32([1.0, -1.0]), { scaleTril: f32([[2.0, 0.0], [0.5, 1.0]]) }), [3]);
+    out.push(mvn.rsample([2]), mvn.entropy(), mvn.covarianceMatrix);
+    take(new D.Dirichlet(f32([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]])), [4, 2]);
+    take(new D.Gamma(f32([2.5, 0.5]), 1.5), [3, 2]);
+    take(new D.Independent(new D.Normal(torch.zeros(2, 3), f32([1.0, 2.0, 0.5])), 1), [5, 2]);
+    take(new D.MixtureSameFamily(new D.Categorical({ logits: f32([0.0, 1.0, -1.0]) }), new D.Normal(f32([-2.0, 0.0, 3.0]), f32([0.5, 1.0, 2.0]))), [2]);
+    take(new D.LogNormal(0.0, 1.0), [3]);
+    take(new D.Binomial(10, { probs: f32([0.2, 0.7]) }), [3, 2]);
+    take(new D.Bernoulli({ logits: f32([0.5]) }), [4]);
+    take(new D.Beta(f32([2.0, 0.5]), f32([1.0, 3.0])), [3, 2]);
+    take(new D.LowRankMultivariateNormal(f32([0.0, 1.0]), f32([[1.0], [0.5]]), f32([1.0, 2.0])), [2]);
+    const td = new D.TransformedDistribution(new D.Normal(0.0, 1.0), [new T.AffineTransform(f32([1.0, 2.0, 3.0]), 2.0)]);
+    const s = td.sample();
+    out.push(s, td.logProb(s), torch.tensor(td.batchShape, { dtype: 'float64' }));
+    take(td, [2, 3]);
+    return flatAll(...out);
+  },
   dist_kl: () => {
     const kl = D.klDivergence;
     const n = kl(new D.Normal(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Normal(f32([0.5, -1.0]), f32([0.5, 1.0])));

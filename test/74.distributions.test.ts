@@ -224,7 +224,18 @@ describe('torch.distributions', () => {
       expect(() => new T.TanhTransform().inv.call(null as never)).toThrow('TanhTransform(): expected a Tensor, got null');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [1 as never])).toThrow('transforms must be a Transform or a list of Transforms');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), 'exp' as never)).toThrow('transforms must be a Transform or list, but was exp');
-      expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.AffineTransform(torch.zeros(3), 1)])).toThrow(torch.NotImplementedError);
+      // A transform that broadcasts the base: the base is expanded (values: 10.reference's dist_expand).
+      const broadcast = new D.TransformedDistribution(new D.Normal(0, 1), [new T.AffineTransform(torch.zeros(3), 1)]);
+      expect(broadcast.batchShape).toEqual([3]);
+      broadcast.dispose();
+      // Disposing a TransformedDistribution leaves the caller's base alone, also when it wrapped it.
+      const callers = new D.Normal(torch.zeros(3), torch.ones(3));
+      new D.TransformedDistribution(callers, [new T.StickBreakingTransform()]).dispose();
+      expect(callers.loc.toArray()).toEqual([0, 0, 0]);
+      callers.dispose();
+      expect(() => new D.Normal(torch.zeros(3), 1).expand([4, 2])).toThrow('expand(): the expanded size (2) must match the existing size (3) at non-singleton dimension 1. Target sizes: [4, 2].  Batch shape: [3]');
+      expect(() => new D.Normal(torch.zeros(2, 3), 1).expand([3])).toThrow('expand(): the number of sizes provided (1) must be greater or equal to the number of dimensions in the batch shape (2)');
+      expect(() => new D.Normal(0, 1).expand([-1] as never)).toThrow('expand(): batchShape must be an array of non-negative integers, got -1');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.ExpTransform()]).logProb(f32([-1]))).toThrow(/to be within the support \(GreaterThan\(lower_bound=0.0\)\)/);
     });
     mu.dispose();
@@ -330,6 +341,17 @@ describe('torch.distributions', () => {
       if (d.hasRsample) results.push(d.rsample());
       expect([d.constructor.name, torch.memory().tensors - made]).toEqual([d.constructor.name, results.length]);
       for (const r of results) r.dispose();
+      // expand(): its views are its own; disposing it leaves this distribution whole.
+      const e = d.expand([2, ...d.batchShape]);
+      expect([d.constructor.name, e.batchShape, e.eventShape]).toEqual([d.constructor.name, [2, ...d.batchShape], d.eventShape]);
+      const y = e.sample();
+      const lp = e.logProb(y);
+      expect(lp.shape).toEqual([2, ...d.batchShape]);
+      y.dispose();
+      lp.dispose();
+      e.dispose();
+      expect([d.constructor.name, torch.memory().tensors]).toEqual([d.constructor.name, made]);
+      d.sample().dispose();
     }
     for (const d of dists) d.dispose();
     expect(torch.memory().tensors).toBe(before + 24); // the 24 tensor arguments made above

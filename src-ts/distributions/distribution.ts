@@ -160,6 +160,16 @@ export abstract class Distribution {
     }
   }
 
+  /**
+   * Python's `expand`: this distribution over a larger batch shape, its parameters expanded as
+   * Tensor.expand does (views, no copies): dims of size 1 grow, new dims go in front. The result
+   * owns its views (its `dispose()` frees them, not this distribution's tensors); the arguments
+   * are not checked again.
+   */
+  expand(batchShape: number[]): this {
+    return expandDistribution(this, batchShape);
+  }
+
   /** The tensors this distribution made and owns (freed by dispose). */
   protected abstract ownedTensors(): Tensor[];
 
@@ -182,6 +192,73 @@ export abstract class Distribution {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/**
+ * `d` over `batchShape`: a copy of its fields with every tensor whose leading dims are the batch
+ * shape expanded over the new one (its trailing, per-sample dims kept), other tensors aliased, and
+ * the distributions inside expanded the same way (to `nestedBatch(inner)`, by default the new
+ * batch shape followed by the inner one's own extra dims). A value referenced twice (a base
+ * distribution kept under two names) stays one value.
+ */
+export function expandDistribution<D extends Distribution>(d: D, batchShape: number[], nestedBatch?: (inner: Distribution) => number[] | undefined): D {
+  if (!Array.isArray(batchShape) || batchShape.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new ValueError(`expand(): batchShape must be an array of non-negative integers, got ${String(batchShape)}`);
+  }
+  const old = d.batchShape;
+  const bl = old.length;
+  if (batchShape.length < bl) {
+    throw new ValueError(`expand(): the number of sizes provided (${batchShape.length}) must be greater or equal to the number of dimensions in the batch shape (${bl})`);
+  }
+  for (let i = 1; i <= bl; i++) {
+    const [a, b] = [old[bl - i], batchShape[batchShape.length - i]];
+    if (a !== 1 && a !== b) {
+      throw new ValueError(
+        `expand(): the expanded size (${b}) must match the existing size (${a}) at non-singleton dimension ${batchShape.length - i}. ` +
+          `Target sizes: [${batchShape.join(', ')}].  Batch shape: [${old.join(', ')}]`,
+      );
+    }
+  }
+  const batched = (shape: number[]): boolean => shape.length >= bl && old.every((n, i) => shape[i] === n);
+  const made: Tensor[] = [];
+  const inner: Distribution[] = [];
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (!(v instanceof Tensor) && !(v instanceof Distribution) && !Array.isArray(v)) return v;
+    if (copies.has(v)) return copies.get(v);
+    let c: unknown;
+    if (v instanceof Tensor) {
+      const t = batched(v.shape) ? v.expand([...batchShape, ...v.shape.slice(bl)]) : v.alias();
+      made.push(t);
+      c = t;
+    } else if (v instanceof Distribution) {
+      const target = nestedBatch?.(v) ?? (batched(v.batchShape) ? [...batchShape, ...v.batchShape.slice(bl)] : undefined);
+      if (target === undefined) throw new NotImplementedError(`${d.constructor.name}.expand(): cannot tell the batch shape of its ${v.constructor.name}`);
+      const e = v.expand(target);
+      inner.push(e);
+      c = e;
+    } else {
+      c = v.some((x) => x instanceof Tensor || x instanceof Distribution) ? v.map(copy) : v;
+    }
+    copies.set(v, c);
+    return c;
+  };
+  const out = Object.create(Object.getPrototypeOf(d)) as D;
+  for (const key of Reflect.ownKeys(d)) {
+    const desc = Object.getOwnPropertyDescriptor(d, key)!;
+    if ('value' in desc) desc.value = key === 'batchShape' ? [...batchShape] : copy(desc.value);
+    Object.defineProperty(out, key, desc);
+  }
+  // It owns exactly what expand made, whatever the class's own dispose() frees.
+  Object.defineProperty(out, 'dispose', {
+    value: () => {
+      for (const t of made) t.dispose();
+      for (const e of inner) e.dispose();
+    },
+    configurable: true,
+    writable: true,
+  });
+  return out;
 }
 
 /**

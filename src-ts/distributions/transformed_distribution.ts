@@ -6,11 +6,11 @@
  *     const a = pi.rsample();           // in (-1, 1)
  *     const logp = pi.logProb(a);       // uses the cached pre-tanh sample, not atanh(a)
  */
-import { NotImplementedError, ValueError } from '../errors';
+import { ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { Distribution } from './distribution';
+import { Distribution, expandDistribution } from './distribution';
 import { Independent } from './independent';
 import * as constraints from './constraints';
 import { ComposeTransform, Transform, mulSign } from './transforms';
@@ -21,7 +21,8 @@ const sameShape = (a: number[], b: number[]): boolean => a.length === b.length &
 export class TransformedDistribution extends Distribution {
   readonly baseDist: Distribution;
   readonly transforms: Transform[];
-  private readonly made: Independent | null;
+  // The base was expanded here to the transforms' batch shape (they broadcast it): it is ours.
+  private readonly ownsBase: boolean;
 
   constructor(baseDistribution: Distribution, transforms: Transform | Transform[], options: { validateArgs?: boolean } = {}) {
     if (!(baseDistribution instanceof Distribution)) throw new ValueError('TransformedDistribution: base_distribution must be a Distribution');
@@ -39,21 +40,26 @@ export class TransformedDistribution extends Distribution {
       throw new ValueError(`base_distribution needs to have shape with size at least ${domainEventDim}, but got torch.Size([${baseShape.join(', ')}]).`);
     }
     const shape = transform.forwardShape(baseShape);
-    if (!sameShape(transform.inverseShape(shape), baseShape)) {
-      // Python expands the base distribution here; torchnode's distributions have no expand().
-      throw new NotImplementedError(
-        `TransformedDistribution: the transforms broadcast the base distribution's shape [${baseShape.join(', ')}] to [${shape.join(', ')}]; ` +
-          'give the base distribution that batch shape',
-      );
-    }
+    const expandedBaseShape = transform.inverseShape(shape);
+    // Transforms that broadcast (an AffineTransform with a batch of scales) need the base over
+    // that batch too, as Python expands it.
+    const expanded = sameShape(expandedBaseShape, baseShape) ? null : baseDistribution.expand(expandedBaseShape.slice(0, expandedBaseShape.length - baseEventDim));
     const reinterpreted = domainEventDim - baseEventDim;
-    const base = reinterpreted > 0 ? new Independent(baseDistribution, reinterpreted) : baseDistribution;
+    const base = reinterpreted > 0 ? new Independent(expanded ?? baseDistribution, reinterpreted) : (expanded ?? baseDistribution);
     const eventDim = transform.codomain.eventDim + Math.max(baseEventDim - domainEventDim, 0);
     const cut = shape.length - eventDim;
     super(shape.slice(0, cut), shape.slice(cut), options.validateArgs);
     this.baseDist = base;
-    this.made = reinterpreted > 0 ? (base as Independent) : null;
+    this.ownsBase = expanded !== null;
     this.transforms = list;
+  }
+
+  /** Python's: the base expanded to the batch shape the transforms map back from the new one. */
+  expand(batchShape: number[]): this {
+    let shape = [...batchShape, ...this.eventShape];
+    for (const t of [...this.transforms].reverse()) shape = t.inverseShape(shape);
+    const baseBatch = shape.slice(0, shape.length - this.baseDist.eventShape.length);
+    return expandDistribution(this, batchShape, (inner) => (inner === this.baseDist ? baseBatch : undefined));
   }
   get argConstraints(): Record<string, constraints.Constraint> {
     return {};
@@ -107,8 +113,11 @@ export class TransformedDistribution extends Distribution {
   protected ownedTensors(): Tensor[] {
     return [];
   }
-  /** Frees what this distribution made; the base distribution and the transforms stay the caller's. */
+  /**
+   * Frees what this distribution made (a base it expanded, with the Independent around it); the
+   * base distribution and the transforms stay the caller's.
+   */
   dispose(): void {
-    this.made?.dispose();
+    if (this.ownsBase) this.baseDist.dispose();
   }
 }
