@@ -727,6 +727,34 @@ Object.assign(build, {
     take(td, [2, 3]);
     return flatAll(...out);
   },
+  dist_transforms_structured: () => {
+    const T = D.transforms;
+    const C = D.constraints;
+    torch.manualSeed(6);
+    const t = new T.CorrCholeskyTransform();
+    const x = torch.randn([2, 6], { dtype: 'float64' }).requiresGrad_();
+    const y = t.call(x);
+    const ladj = t.logAbsDetJacobian(x, y);
+    y.sum().add(ladj.sum()).backward();
+    const c = new T.CatTransform([new T.ExpTransform(), T.identityTransform, new T.AffineTransform(1.0, 2.0)], 1, [2, 1, 2]);
+    const u = torch.randn([3, 5], { dtype: 'float64' });
+    const v = c.call(u);
+    const c2 = new T.CatTransform([new T.IndependentTransform(new T.ExpTransform(), 1), new T.IndependentTransform(T.identityTransform, 1)], -1, [2, 3]);
+    const s = new T.StackTransform([new T.ExpTransform(), new T.SigmoidTransform()], 1);
+    const w = torch.randn([4, 2], { dtype: 'float64' });
+    const z = s.call(w);
+    const free = torch.randn([3], { dtype: 'float64' });
+    const lkj = new D.LKJCholesky(3, torch.tensor(2.0, { dtype: 'float64' }));
+    const corr = D.bijectTo(lkj.support).call(free);
+    const catC = C.cat([C.positive, C.real], 0, [2, 1]);
+    const stackC = C.stack([C.unitInterval, C.positive], 1);
+    const shapes = [...t.forwardShape([4, 6]), ...t.inverseShape([4, 3, 3])];
+    const dims = [c.eventDim, c2.eventDim, catC.eventDim, stackC.eventDim, C.stack([C.realVector], -1).eventDim, C.stack([C.realVector], 0).eventDim];
+    return flatAll(y, ladj, t.inv.call(y), x.grad!, v, c.logAbsDetJacobian(u, v), c.inv.call(v), c2.logAbsDetJacobian(u, c2.call(u)), z,
+      s.logAbsDetJacobian(w, z), s.inv.call(z), corr, lkj.logProb(corr), D.bijectTo(catC).call(torch.tensor([0.0, 1.0, -2.0], { dtype: 'float64' })),
+      D.transformTo(stackC).call(w), catC.check(f32([1.0, -1.0, -1.0])), stackC.check(f32([[0.5, 2.0], [1.5, -1.0]])),
+      torch.tensor([...shapes, ...dims], { dtype: 'float64' }));
+  },
   dist_kl: () => {
     const kl = D.klDivergence;
     const n = kl(new D.Normal(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Normal(f32([0.5, -1.0]), f32([0.5, 1.0])));

@@ -236,6 +236,17 @@ describe('torch.distributions', () => {
       expect(() => new D.Normal(torch.zeros(3), 1).expand([4, 2])).toThrow('expand(): the expanded size (2) must match the existing size (3) at non-singleton dimension 1. Target sizes: [4, 2].  Batch shape: [3]');
       expect(() => new D.Normal(torch.zeros(2, 3), 1).expand([3])).toThrow('expand(): the number of sizes provided (1) must be greater or equal to the number of dimensions in the batch shape (2)');
       expect(() => new D.Normal(0, 1).expand([-1] as never)).toThrow('expand(): batchShape must be an array of non-negative integers, got -1');
+      // CorrCholesky, Cat and Stack transforms (values: 10.reference's dist_transforms_structured).
+      const corr = new T.CorrCholeskyTransform();
+      expect(() => corr.forwardShape([4, 5])).toThrow('Input is not a flattend lower-diagonal number');
+      expect(() => corr.inverseShape([3, 2])).toThrow('Input is not square');
+      expect(corr.equals(new T.CorrCholeskyTransform())).toBe(false); // by identity, as Python
+      expect(() => new T.CatTransform([new T.ExpTransform()], 0, [1, 2])).toThrow('CatTransform: 1 transforms but 2 lengths');
+      expect(() => new T.CatTransform([new T.ExpTransform(), new T.ExpTransform()], 0).call(torch.ones(3))).toThrow('CatTransform: expected size 2 along dim 0, got 3');
+      expect(() => new T.StackTransform([new T.ExpTransform()], 2).call(torch.ones(3))).toThrow('StackTransform: dim 2 is out of range for a tensor of 1 dimensions');
+      expect(() => new T.StackTransform([1 as never])).toThrow('StackTransform: tseq must be an array of Transforms');
+      expect(D.constraints.cat([D.constraints.real]).toString()).toBe('Cat()');
+      expect(() => D.constraints.cat([D.constraints.real], 0, [1, 1])).toThrow('constraints.cat: 1 constraints but 2 lengths');
       expect(() => new D.TransformedDistribution(new D.Normal(0, 1), [new T.ExpTransform()]).logProb(f32([-1]))).toThrow(/to be within the support \(GreaterThan\(lower_bound=0.0\)\)/);
     });
     mu.dispose();

@@ -8,8 +8,8 @@
 import { NotImplementedError } from '../errors';
 import * as constraints from './constraints';
 import {
-  AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform,
-  SoftmaxTransform, StickBreakingTransform, type Transform, identityTransform,
+  AffineTransform, CatTransform, ComposeTransform, CorrCholeskyTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform,
+  SigmoidTransform, SoftmaxTransform, StackTransform, StickBreakingTransform, type Transform, identityTransform,
 } from './transforms';
 
 type Factory = (constraint: constraints.Constraint) => Transform;
@@ -67,6 +67,16 @@ for (const registry of [biject, transform]) {
     return new ComposeTransform([new SigmoidTransform(), new AffineTransform(iv.lowerBound, width)]);
   });
   registry.register(constraints.LowerCholesky, () => new LowerCholeskyTransform());
+  registry.register(constraints.CorrCholesky, () => new CorrCholeskyTransform());
+  // Slices and stacks of constraints: the transform onto each part, side by side.
+  registry.register(constraints.Cat, (c) => {
+    const k = c as constraints.Cat;
+    return new CatTransform(k.cseq.map((p) => registry.call(p)), k.dim, k.lengths);
+  });
+  registry.register(constraints.Stack, (c) => {
+    const k = c as constraints.Stack;
+    return new StackTransform(k.cseq.map((p) => registry.call(p)), k.dim);
+  });
 }
 biject.register(constraints.Simplex, () => new StickBreakingTransform());
 transform.register(constraints.Simplex, () => new SoftmaxTransform());

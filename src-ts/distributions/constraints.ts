@@ -6,8 +6,9 @@
 import { scope } from '../memory';
 import { Tensor } from '../tensor';
 import { pyFloat } from '../nn/module';
-import { linalg, zeros } from '../generated/ops';
+import { cat as catTensors, linalg, stack as stackTensors, zeros } from '../generated/ops';
 import { finfo } from '../dtype';
+import { TypeError as TorchTypeError, ValueError } from '../errors';
 
 const finfoEps = (dtype: string): number => finfo(dtype).eps;
 
@@ -176,6 +177,66 @@ export class CorrCholesky extends Constraint {
 }
 
 export const real: Constraint = new Real();
+/**
+ * Constraints that each hold on a slice of `lengths[i]` entries along `dim`, the slices laid
+ * out as torch.cat lays them (Python's `constraints.cat`).
+ */
+export class Cat extends Constraint {
+  readonly cseq: Constraint[];
+  readonly lengths: number[];
+  readonly eventDim: number;
+  readonly isDiscrete: boolean;
+  constructor(cseq: Constraint[], readonly dim = 0, lengths?: number[] | null) {
+    super();
+    if (!Array.isArray(cseq) || !cseq.every((c) => c instanceof Constraint)) throw new TorchTypeError('constraints.cat: cseq must be an array of Constraints');
+    this.cseq = [...cseq];
+    this.lengths = lengths ? [...lengths] : this.cseq.map(() => 1);
+    if (this.lengths.length !== this.cseq.length) throw new ValueError(`constraints.cat: ${this.cseq.length} constraints but ${this.lengths.length} lengths`);
+    this.eventDim = Math.max(...this.cseq.map((c) => c.eventDim));
+    this.isDiscrete = this.cseq.some((c) => c.isDiscrete);
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => {
+      let start = 0;
+      const parts = this.cseq.map((c, i) => {
+        const part = c.check(v.narrow(this.dim, start, this.lengths[i]));
+        start += this.lengths[i];
+        return part;
+      });
+      return catTensors(parts, this.dim);
+    });
+  }
+  toString(): string {
+    return 'Cat()';
+  }
+}
+
+/** Constraints that each hold on one index along `dim`, as torch.stack lays them (Python's `constraints.stack`). */
+export class Stack extends Constraint {
+  readonly cseq: Constraint[];
+  readonly eventDim: number;
+  readonly isDiscrete: boolean;
+  constructor(cseq: Constraint[], readonly dim = 0) {
+    super();
+    if (!Array.isArray(cseq) || !cseq.every((c) => c instanceof Constraint)) throw new TorchTypeError('constraints.stack: cseq must be an array of Constraints');
+    this.cseq = [...cseq];
+    const d = Math.max(...this.cseq.map((c) => c.eventDim));
+    // A negative dim inside the event counts one more event dim (Python's rule).
+    this.eventDim = dim + d < 0 ? d + 1 : d;
+    this.isDiscrete = this.cseq.some((c) => c.isDiscrete);
+  }
+  check(v: Tensor): Tensor {
+    return scope(() => stackTensors(this.cseq.map((c, i) => c.check(v.select(this.dim, i))), this.dim));
+  }
+  toString(): string {
+    return 'Stack()';
+  }
+}
+
+/** Python's `constraints.cat(cseq, dim, lengths)`. */
+export const cat = (cseq: Constraint[], dim = 0, lengths?: number[] | null): Cat => new Cat(cseq, dim, lengths);
+/** Python's `constraints.stack(cseq, dim)`. */
+export const stack = (cseq: Constraint[], dim = 0): Stack => new Stack(cseq, dim);
 export const realVector: Constraint = new IndependentConstraint(real, 1);
 export const boolean: Constraint = new Boolean();
 export const positive: Constraint = new GreaterThan(0, false);

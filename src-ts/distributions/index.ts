@@ -36,7 +36,7 @@ export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, Relaxed
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,
   SoftplusTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, IndependentTransform, ReshapeTransform,
-  CumulativeDistributionTransform, identityTransform,
+  CumulativeDistributionTransform, CorrCholeskyTransform, CatTransform, StackTransform, identityTransform,
 } from './transforms';
 export * as transforms from './transforms';
 export { bijectTo, transformTo, ConstraintRegistry } from './constraint_registry';

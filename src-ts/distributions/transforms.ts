@@ -10,13 +10,13 @@
  */
 import { TypeError as TorchTypeError, ValueError } from '../errors';
 import { finfo } from '../dtype';
-import { diagEmbed, fullLike, logSigmoid, pad, zerosLike } from '../generated/ops';
+import { cat, diagEmbed, eye, fullLike, logSigmoid, pad, stack, zerosLike } from '../generated/ops';
 import { softplus } from '../nn/functional';
 import { keep, scope } from '../memory';
 import { Tensor } from '../tensor';
 import * as constraints from './constraints';
 import { broadcastAll, type Distribution } from './distribution';
-import { broadcastShapes, sumRightmost } from './utils';
+import { broadcastShapes, sumRightmost, trilMatrixToVec, vecToTrilMatrix } from './utils';
 
 function checkTensor(t: Transform, x: unknown): void {
   if (!(x instanceof Tensor)) throw new TorchTypeError(`${t.toString()}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
@@ -577,6 +577,181 @@ export class IndependentTransform extends Transform {
   }
   toString(): string {
     return `IndependentTransform(${this.baseTransform.toString()}, ${this.reinterpretedBatchNdims})`;
+  }
+}
+
+/**
+ * From unconstrained vectors of D(D-1)/2 reals onto Cholesky factors of D x D correlation
+ * matrices (lower triangular, positive diagonal, rows of unit length): tanh, then a signed
+ * stick-breaking along each row. log |det J| is taken against the factor's strictly lower part.
+ */
+export class CorrCholeskyTransform extends Transform {
+  get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.corrCholesky;
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return scope(() => {
+      const eps = finfo(x.dtype).eps;
+      const r = vecToTrilMatrix(x.tanh().clamp(-1 + eps, 1 - eps), -1);
+      const n = r.size(-1);
+      // y = sign(r) sqrt(z prod(1 - z)) over the row so far, with z = r^2: r * sqrt(prod(1 - z)).
+      const z1mCumprodSqrt = r.pow(2).neg().add(1).sqrt().cumprod(-1);
+      const withDiagonal = r.add(eye(n, { dtype: r.dtype, device: r.device }));
+      return withDiagonal.mul(pad(z1mCumprodSqrt.narrow(-1, 0, n - 1), [1, 0], 'constant', 1));
+    });
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return scope(() => {
+      const yCumsum = y.mul(y).cumsum(-1).neg().add(1);
+      const shifted = pad(yCumsum.narrow(-1, 0, yCumsum.size(-1) - 1), [1, 0], 'constant', 1);
+      const t = trilMatrixToVec(y, -1).div(trilMatrixToVec(shifted, -1).sqrt());
+      return t.add(1).div(t.neg().add(1)).log().div(2); // atanh
+    });
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return scope(() => {
+      // diag -2 needs no shift of the cumulative sums (and works for 2 x 2 too).
+      const stickBreaking = trilMatrixToVec(y.mul(y).cumsum(-1).neg().add(1), -2).log().sum(-1).mul(0.5);
+      const tanh = x.add(softplus(x.mul(-2))).sub(Math.LN2).sum(-1).mul(-2);
+      return stickBreaking.add(tanh);
+    });
+  }
+  forwardShape(shape: number[]): number[] {
+    if (shape.length < 1) throw new ValueError('Too few dimensions on input');
+    const n = shape[shape.length - 1];
+    const d = Math.round(Math.sqrt(0.25 + 2 * n) + 0.5);
+    if ((d * (d - 1)) / 2 !== n) throw new ValueError('Input is not a flattend lower-diagonal number');
+    return [...shape.slice(0, -1), d, d];
+  }
+  inverseShape(shape: number[]): number[] {
+    if (shape.length < 2) throw new ValueError('Too few dimensions on input');
+    const d = shape[shape.length - 1];
+    if (shape[shape.length - 2] !== d) throw new ValueError('Input is not square');
+    return [...shape.slice(0, -2), (d * (d - 1)) / 2];
+  }
+}
+
+// Slices of x along dim, or which dimension; both combinators check the size along it.
+function alongDim(name: string, x: Tensor, dim: number, size: number): void {
+  if (dim < -x.dim() || dim >= x.dim()) throw new ValueError(`${name}: dim ${dim} is out of range for a tensor of ${x.dim()} dimensions`);
+  if (x.size(dim) !== size) throw new ValueError(`${name}: expected size ${size} along dim ${dim}, got ${x.size(dim)}`);
+}
+
+/**
+ * Transforms applied to consecutive slices along `dim` (`lengths[i]` entries each, default 1), the
+ * results laid out as torch.cat lays them (Python's CatTransform).
+ */
+export class CatTransform extends Transform {
+  readonly transforms: Transform[];
+  readonly lengths: number[];
+  constructor(tseq: Transform[], readonly dim = 0, lengths?: number[] | null, options: TransformOptions = {}) {
+    super(options);
+    if (!Array.isArray(tseq) || !tseq.every((t) => t instanceof Transform)) throw new TorchTypeError('CatTransform: tseq must be an array of Transforms');
+    this.transforms = [...tseq];
+    this.lengths = lengths ? [...lengths] : this.transforms.map(() => 1);
+    if (this.lengths.length !== this.transforms.length) throw new ValueError(`CatTransform: ${this.transforms.length} transforms but ${this.lengths.length} lengths`);
+  }
+  get eventDim(): number {
+    return Math.max(...this.transforms.map((t) => t.eventDim));
+  }
+  get length(): number {
+    return this.lengths.reduce((a, b) => a + b, 0);
+  }
+  get bijective(): boolean {
+    return this.transforms.every((t) => t.bijective);
+  }
+  get domain(): constraints.Constraint {
+    return new constraints.Cat(this.transforms.map((t) => t.domain), this.dim, this.lengths);
+  }
+  get codomain(): constraints.Constraint {
+    return new constraints.Cat(this.transforms.map((t) => t.codomain), this.dim, this.lengths);
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  private map(v: Tensor, fn: (t: Transform, slice: Tensor) => Tensor): Tensor {
+    alongDim('CatTransform', v, this.dim, this.length);
+    return scope(() => {
+      let start = 0;
+      const parts = this.transforms.map((t, i) => {
+        const out = fn(t, v.narrow(this.dim, start, this.lengths[i]));
+        start += this.lengths[i];
+        return out;
+      });
+      return cat(parts, this.dim);
+    });
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return this.map(x, (t, s) => t.call(s));
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return this.map(y, (t, s) => t.inv.call(s));
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    alongDim('CatTransform', x, this.dim, this.length);
+    alongDim('CatTransform', y, this.dim, this.length);
+    const eventDim = this.eventDim;
+    return scope(() => {
+      let start = 0;
+      const parts = this.transforms.map((t, i) => {
+        const j = t.logAbsDetJacobian(x.narrow(this.dim, start, this.lengths[i]), y.narrow(this.dim, start, this.lengths[i]));
+        start += this.lengths[i];
+        return t.eventDim < eventDim ? sumRightmost(j, eventDim - t.eventDim) : j;
+      });
+      // Along a batch dim the slices' terms sit side by side; inside the event they add up.
+      const dim = (this.dim >= 0 ? this.dim - x.dim() : this.dim) + eventDim;
+      return dim < 0 ? cat(parts, dim) : parts.reduce((a, b) => a.add(b));
+    });
+  }
+  toString(): string {
+    return 'CatTransform()';
+  }
+}
+
+/** Transforms applied to each index along `dim`, the results stacked as torch.stack stacks them (Python's StackTransform). */
+export class StackTransform extends Transform {
+  readonly transforms: Transform[];
+  constructor(tseq: Transform[], readonly dim = 0, options: TransformOptions = {}) {
+    super(options);
+    if (!Array.isArray(tseq) || !tseq.every((t) => t instanceof Transform)) throw new TorchTypeError('StackTransform: tseq must be an array of Transforms');
+    this.transforms = [...tseq];
+  }
+  get bijective(): boolean {
+    return this.transforms.every((t) => t.bijective);
+  }
+  get domain(): constraints.Constraint {
+    return new constraints.Stack(this.transforms.map((t) => t.domain), this.dim);
+  }
+  get codomain(): constraints.Constraint {
+    return new constraints.Stack(this.transforms.map((t) => t.codomain), this.dim);
+  }
+  protected sameParams(): boolean {
+    return false; // as Python, which compares these by identity
+  }
+  private map(vs: Tensor[], fn: (t: Transform, slices: Tensor[]) => Tensor): Tensor {
+    for (const v of vs) alongDim('StackTransform', v, this.dim, this.transforms.length);
+    return scope(() => stack(this.transforms.map((t, i) => fn(t, vs.map((v) => v.select(this.dim, i)))), this.dim));
+  }
+  protected forwardImpl(x: Tensor): Tensor {
+    return this.map([x], (t, [s]) => t.call(s));
+  }
+  protected inverseImpl(y: Tensor): Tensor {
+    return this.map([y], (t, [s]) => t.inv.call(s));
+  }
+  logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return this.map([x, y], (t, [xs, ys]) => t.logAbsDetJacobian(xs, ys));
+  }
+  toString(): string {
+    return 'StackTransform()';
   }
 }
 

@@ -7,6 +7,7 @@ import { finfo } from '../dtype';
 import { ValueError } from '../errors';
 import { threadGenerator } from '../generator';
 import { broadcastAll } from './distribution';
+import { tensor } from '../creation';
 
 /** Probabilities clamped into [eps, 1 - eps], so their logs stay finite. */
 export function clampProbs(probs: Tensor): Tensor {
@@ -114,4 +115,31 @@ function drawCall(op: (typeof OPS)['standardGamma'], t: Tensor): Handle {
 /** The implicit reparameterization gradient of Dirichlet draws x with respect to alpha. */
 export function dirichletGrad(x: Tensor, alpha: Tensor, total: Tensor): Tensor {
   return wrap(binding.call(opId(OPS.dirichletGrad), x._h, alpha._h, total._h) as Handle);
+}
+
+// Row-major flat positions of a size x size matrix's entries on or below diagonal `diag`.
+function trilPositions(size: number, diag: number, device: Tensor['device']): Tensor {
+  const pos: number[] = [];
+  for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) if (c < r + diag + 1) pos.push(r * size + c);
+  return tensor(pos, { dtype: 'int64', device });
+}
+
+/** The entries of (batches of) square matrices on or below diagonal `diag`, row by row (Python's tril_matrix_to_vec). */
+export function trilMatrixToVec(mat: Tensor, diag = 0): Tensor {
+  const n = mat.size(-1);
+  if (diag < -n || diag >= n) throw new ValueError(`diag (${diag}) provided is outside [${-n}, ${n - 1}].`);
+  return scope(() => mat.flatten(-2).indexSelect(-1, trilPositions(n, diag, mat.device)));
+}
+
+/** The inverse: vectors laid out row by row below diagonal `diag` of zero matrices (Python's vec_to_tril_matrix). */
+export function vecToTrilMatrix(vec: Tensor, diag = 0): Tensor {
+  const m = vec.size(-1);
+  // The positive root of D^2 + (1 + 2 diag) D - |diag| (diag + 1) - 2 m = 0.
+  const n = (-(1 + 2 * diag) + Math.sqrt((1 + 2 * diag) ** 2 + 8 * m + 4 * Math.abs(diag) * (diag + 1))) / 2;
+  if (Math.round(n) - n > finfo(vec.dtype).eps) {
+    throw new ValueError(`The size of last dimension is ${m} which cannot be expressed as the lower triangular part of a square D x D matrix.`);
+  }
+  const size = Math.round(n);
+  const batch = vec.shape.slice(0, -1);
+  return scope(() => vec.newZeros([...batch, size * size]).indexCopy(-1, trilPositions(size, diag, vec.device), vec).view([...batch, size, size]));
 }
