@@ -1,4 +1,4 @@
-/** The `torch.autograd` namespace: grad, backward, custom Functions. */
+/** The `torch.autograd` namespace: grad, backward, custom Functions, functional derivatives. */
 import { autograd } from './autograd';
 
 export { Function, FunctionCtx } from './autograd_function';
@@ -8,3 +8,6 @@ export type { BackwardOptions, GradOptions } from './autograd';
 export const grad = autograd.grad;
 /** Python's `torch.autograd.backward`. */
 export const backward = autograd.backward;
+/** Python's `torch.autograd.functional`: jacobian, hessian, vjp, jvp, vhp, hvp. */
+export * as functional from './autograd_functional';
+export type { FunctionalOptions, JacobianOptions, HessianOptions } from './autograd_functional';

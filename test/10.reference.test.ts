@@ -156,6 +156,29 @@ Object.assign(build, {
     const x = src([2, 3]).requiresGrad_(true);
     return torch.autograd.grad(x.exp(), x, { gradOutputs: src([2, 3], 2) })[0]!;
   },
+  autograd_functional: () => {
+    const F = torch.autograd.functional;
+    const f64 = (v: number[]): Tensor => torch.tensor(v, { dtype: 'float64' });
+    const x = f64([0.5, -1.0, 2.0]);
+    const y = f64([1.5, 0.25, -0.75]);
+    const v = f64([1.0, 2.0, 3.0]);
+    const f = (a: Tensor, b: Tensor): Tensor[] => [a.pow(2).mul(b.sin()).sum(), a.mul(b.exp())];
+    const g = (a: Tensor): Tensor => a.pow(3).mul(a.sin()).sum();
+    const h = (a: Tensor): Tensor => a.exp().mul(a.sum());
+    const jac = F.jacobian(f, [x, y]) as Tensor[][];
+    const hes2 = F.hessian((a: Tensor, b: Tensor) => a.mul(b.exp()).sum().add(a.pow(3).sum()), [x, y]) as Tensor[][];
+    const [out, vj] = F.vjp(h, x, v) as Tensor[];
+    const [out2, jv] = F.jvp(h, x, f64([1.0, 0.0, -1.0])) as Tensor[];
+    const [gOut, vh] = F.vhp(g, x, v) as Tensor[];
+    const [, hv] = F.hvp(g, x, v) as Tensor[];
+    const xr = x.clone().requiresGrad_();
+    (F.jacobian((a: Tensor) => a.pow(3), xr, { createGraph: true }) as Tensor).trace().backward();
+    const unused = F.jacobian((a: Tensor, b: Tensor) => (void b, a.mul(2)), [x, y]) as Tensor[];
+    const [sOut, sVjp] = F.vjp((a: Tensor) => a.pow(2).sum(), x) as Tensor[];
+    const parts = [jac[0][0], jac[0][1], jac[1][0], jac[1][1], F.jacobian(h, x) as Tensor, F.hessian(g, x) as Tensor, ...hes2.flat(),
+      out, vj, out2, jv, gOut, vh, hv, xr.grad!, unused[0], unused[1], sOut, sVjp];
+    return torch.cat(parts.map((t) => t.detach().double().reshape(-1)));
+  },
   grad_accumulates: () => {
     const x = src([3]).requiresGrad_(true);
     x.mul(2).sum().backward();

@@ -95,3 +95,43 @@ describe('autograd', () => {
     w.dispose();
   });
 });
+
+describe('torch.autograd.functional (values: 10.reference autograd_functional)', () => {
+  const F = torch.autograd.functional;
+  it('results are plain tensors unless createGraph; nothing else is left behind; grad mode is restored', () => {
+    const x = torch.tensor([1, 2, 3], { dtype: 'float32' });
+    const before = torch.memory().tensors;
+    const j = F.jacobian((a: torch.Tensor) => a.pow(2), x) as torch.Tensor;
+    expect(j.toArray()).toEqual([[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
+    expect(j.requiresGrad).toBe(false);
+    const v = torch.ones(3);
+    const [out, hv] = F.hvp((a: torch.Tensor) => a.pow(3).sum(), x, v) as torch.Tensor[];
+    expect(hv.toArray()).toEqual([6, 12, 18]);
+    expect(torch.memory().tensors).toBe(before + 4); // v and the three results
+    [j, v, out, hv].forEach((t) => t.dispose());
+    torch.noGrad(() => {
+      const [, vj] = F.vjp((a: torch.Tensor) => a.sum(), x) as torch.Tensor[];
+      expect(vj.toArray()).toEqual([1, 1, 1]);
+      expect(torch.isGradEnabled()).toBe(false);
+    });
+    expect(x.requiresGrad).toBe(false); // the caller's inputs are not touched
+  });
+
+  it('strict mode, bad inputs and vectors are Python\'s errors', () => {
+    const x = torch.tensor([1, 2], { dtype: 'float32' });
+    const y = torch.tensor([3], { dtype: 'float32' });
+    expect(() => F.jacobian((a: torch.Tensor, b: torch.Tensor) => (void b, a.mul(2)), [x, y], { strict: true })).toThrow('Output 0 of the user-provided function is independent of input 1. This is not allowed in strict mode.');
+    expect(() => F.vjp(() => torch.ones(1), x, null, { strict: true })).toThrow('Output 0 of the user-provided function does not require gradients.');
+    expect(() => F.hessian((a: torch.Tensor) => a.sum(), x, { strict: true })).toThrow(/the jacobian of the user-provided function with respect to input 0 is independent of the input/);
+    expect(() => F.jacobian((a: torch.Tensor) => a, 3 as never)).toThrow('The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the given inputs has type number.');
+    expect(() => F.jacobian((a: torch.Tensor) => a, [x, 'y'] as never)).toThrow('but the value at index 1 has type string.');
+    expect(() => F.jacobian(() => 5 as never, x)).toThrow('The outputs of the user-provided function given to jacobian must be either a Tensor or a tuple of Tensors');
+    expect(() => F.vjp((a: torch.Tensor) => a.mul(2), x)).toThrow('The vector v can only be None if the user-provided function returns a single Tensor with a single element.');
+    expect(() => F.vjp((a: torch.Tensor) => a.mul(2), x, torch.ones(3))).toThrow('v has invalid size: should be torch.Size([2]) but got torch.Size([3]).');
+    expect(() => F.jvp((a: torch.Tensor, b: torch.Tensor) => a.add(b), [x, x], [torch.ones(2)])).toThrow('v is a tuple of invalid length: should be 2 but got 1.');
+    expect(() => F.hessian((a: torch.Tensor) => a, x)).toThrow('The Tensor returned by the function given to hessian should contain a single element');
+    expect(() => F.hvp((a: torch.Tensor) => [a.sum()], x, torch.ones(2))).toThrow('The function given to hvp should return a single Tensor');
+    expect(() => F.jacobian((a: torch.Tensor) => a, x, { vectorize: true })).toThrow(torch.NotImplementedError);
+    expect(() => F.jacobian((a: torch.Tensor) => a, x, { strategy: 'sideways' as never })).toThrow('Expected strategy to be either "forward-mode" or "reverse-mode".');
+  });
+});
