@@ -158,6 +158,16 @@ describe('DataLoader workers', () => {
     expect(torch.memory().tensors).toBe(before);
   });
 
+  it('persistent workers serve one pass at a time', () => {
+    const loader = new data.DataLoader<[Tensor, number]>(workerDataset(data, 'Noisy', 8, 8), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    const outer = loader[Symbol.iterator]();
+    disposeAll(outer.next().value);
+    expect(() => loader[Symbol.iterator]().next()).toThrow(/persistent workers and a pass over it is still running/);
+    outer.return!(undefined); // break out: the next pass may start
+    disposeAll([...loader]);
+    loader.dispose();
+  });
+
   it('keep the event loop running while for await waits for them', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);

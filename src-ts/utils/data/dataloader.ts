@@ -77,6 +77,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   private readonly initFn: string | null;
   private readonly source: WorkerSource | null;
   private pool: WorkerPool | null = null;
+  private passRunning = false;
 
   constructor(readonly dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const batchSize = options.batchSize ?? 1;
@@ -171,12 +172,21 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   }
 
   private startEpoch(listen: boolean): { pool: WorkerPool; epoch: WorkerEpoch } {
+    // Persistent workers serve one pass at a time (a second would take the first one's replies).
+    if (this.passRunning) throw new ValueError('this DataLoader has persistent workers and a pass over it is still running: finish or break out of it first');
     const pool = this.startWorkers();
-    pool.beginEpoch(listen);
-    return { pool, epoch: new WorkerEpoch(pool, this.batchSampler === null ? null : this.batchSampler[Symbol.iterator](), this.prefetch) };
+    if (pool === this.pool) this.passRunning = true;
+    try {
+      pool.beginEpoch(listen);
+      return { pool, epoch: new WorkerEpoch(pool, this.batchSampler === null ? null : this.batchSampler[Symbol.iterator](), this.prefetch) };
+    } catch (e) {
+      this.endEpoch(pool);
+      throw e;
+    }
   }
 
   private endEpoch(pool: WorkerPool): void {
+    if (pool === this.pool) this.passRunning = false;
     pool.endEpoch();
     // Persistent workers outlive the pass, unless one has died: the next pass starts afresh.
     if (pool === this.pool && pool.allAlive()) return;
