@@ -475,6 +475,11 @@ export class SoftmaxTransform extends Transform {
  * From K-1 reals onto the K-simplex by stick breaking (a bijection, unlike softmax): what
  * LogisticNormal and variational methods use to put unconstrained parameters on the simplex.
  */
+// n, n - 1, ..., 1: how many pieces of the stick are left at each break (on `like`'s device and dtype).
+function stickOffset(like: Tensor, n: number): Tensor {
+  return like.newOnes([n]).cumsum(-1).neg().add(n + 1);
+}
+
 export class StickBreakingTransform extends Transform {
   get domain(): constraints.Constraint {
     return constraints.realVector;
@@ -487,10 +492,8 @@ export class StickBreakingTransform extends Transform {
   }
   protected forwardImpl(x: Tensor): Tensor {
     return scope(() => {
-      const n = x.size(-1);
-      const offset = x.newOnes([n]).cumsum(-1).neg().add(n + 1);
       const { tiny, eps } = finfo(x.dtype);
-      const z = x.sub(offset.log()).sigmoid().clamp(tiny, 1 - eps);
+      const z = x.sub(stickOffset(x, x.size(-1)).log()).sigmoid().clamp(tiny, 1 - eps);
       const zCumprod = z.neg().add(1).cumprod(-1);
       return pad(z, [0, 1], 'constant', 1).mul(pad(zCumprod, [1, 0], 'constant', 1));
     });
@@ -498,16 +501,13 @@ export class StickBreakingTransform extends Transform {
   protected inverseImpl(y: Tensor): Tensor {
     return scope(() => {
       const yCrop = y.narrow(-1, 0, y.size(-1) - 1);
-      const offset = y.newOnes([yCrop.size(-1)]).cumsum(-1).neg().add(y.size(-1));
       const sf = yCrop.cumsum(-1).neg().add(1).clamp(finfo(y.dtype).tiny);
-      return yCrop.log().sub(sf.log()).add(offset.log());
+      return yCrop.log().sub(sf.log()).add(stickOffset(y, yCrop.size(-1)).log());
     });
   }
   logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
     return scope(() => {
-      const n = x.size(-1);
-      const offset = x.newOnes([n]).cumsum(-1).neg().add(n + 1);
-      const shifted = x.sub(offset.log());
+      const shifted = x.sub(stickOffset(x, x.size(-1)).log());
       return shifted.neg().add(logSigmoid(shifted)).add(y.narrow(-1, 0, y.size(-1) - 1).log()).sum(-1);
     });
   }
