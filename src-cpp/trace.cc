@@ -57,8 +57,17 @@ c10::IValue Output(const Napi::Value& v, HandleTable& handles) {
 Napi::Value JitTrace(const Napi::CallbackInfo& info, JitContext& jit) {
   Napi::Env env = info.Env();
   HandleTable& handles = *jit.ivalues.handles;
-  auto cu = std::make_shared<torch::jit::CompilationUnit>();
-  torch::jit::Module self = Build(info[0].As<Napi::Object>(), handles, cu);
+  // A module tree to build, or a traced module that gets one more method.
+  torch::jit::Module self;
+  if (info[0].IsExternal()) {
+    auto* holder = info[0].As<Napi::External<ModuleHolder>>().Data();
+    if (!holder->module.has_value()) throw JsError(ErrorKind::Value, "the ScriptModule was disposed", "ERR_MODULE_DISPOSED");
+    self = *holder->module;
+  } else {
+    self = Build(info[0].As<Napi::Object>(), handles, std::make_shared<torch::jit::CompilationUnit>());
+  }
+  std::string methodName = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : "forward";
+  if (self.find_method(methodName).has_value()) throw JsError(ErrorKind::Value, "torch.jit.trace: the module already has a method '" + methodName + "'");
   Napi::Array inputArray = info[1].As<Napi::Array>();
   torch::jit::Stack inputs;
   for (uint32_t i = 0; i < inputArray.Length(); ++i) inputs.emplace_back(TensorArg(inputArray.Get(i), handles, "torch.jit.trace", "example input"));
@@ -79,7 +88,7 @@ Napi::Value JitTrace(const Napi::CallbackInfo& info, JitContext& jit) {
     return {Output(out, handles)};
   };
   auto result = torch::jit::tracer::trace(std::move(inputs), traced, [](const at::Tensor&) { return std::string(); }, strict, /*force_outplace=*/false, &self, names);
-  auto method = cu->create_function(c10::QualifiedName(*self.type()->name(), "forward"), result.first->graph);
+  auto method = self._ivalue()->compilation_unit()->create_function(c10::QualifiedName(*self.type()->name(), methodName), result.first->graph);
   self.type()->addMethod(method);
   return NewModuleHolder(env, self);
 }

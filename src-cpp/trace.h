@@ -7,9 +7,10 @@
 
 namespace torchnode {
 
-// jitTrace(spec, inputs, fn, strict, argumentNames) -> module. spec: { name, training, parameters: [name, h][],
-// buffers: [name, h][], children: [name, spec][] }; inputs: example tensor handles; fn(handles)
-// -> a handle, or an array of them (a tuple).
+// jitTrace(spec | module, inputs, fn, strict, argumentNames, methodName) -> module. spec: { name,
+// training, parameters: [name, h][], buffers: [name, h][], children: [name, spec][] } builds the
+// module; a traced module (from an earlier call) gets another method. inputs: example tensor
+// handles; fn(handles) -> a handle, or an array of them (a tuple). methodName: 'forward' by default.
 Napi::Value JitTrace(const Napi::CallbackInfo& info, JitContext& jit);
 
 }  // namespace torchnode

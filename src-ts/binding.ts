@@ -120,7 +120,7 @@ export interface Binding {
   jitDispose(module: unknown): void;
   jitTypeName(module: unknown): string;
   /** torch.jit.trace (src-cpp/trace.h): fn gets the traced inputs' handles, returns result handles. */
-  jitTrace(spec: TraceSpec, inputs: Handle[], fn: (inputs: Handle[]) => Handle | Handle[], strict: boolean, argumentNames: string[]): unknown;
+  jitTrace(spec: TraceSpec | unknown, inputs: Handle[], fn: (inputs: Handle[]) => Handle | Handle[], strict: boolean, argumentNames: string[], methodName: string): unknown;
   /** Tensors between threads (src-cpp/shared.h). */
   shareTensor(h: Handle): number;
   claimTensor(ticket: number): Handle;

@@ -302,6 +302,42 @@ describe('torch.jit.trace', () => {
     net.dispose();
   });
 
+  it('traceModule records several methods into one module; Python runs each', () => {
+    class Coder extends torch.nn.Module {
+      enc = new torch.nn.Linear(4, 2);
+      dec = new torch.nn.Linear(2, 4);
+      forward(x: torch.Tensor): torch.Tensor {
+        return this.decode(this.encode(x));
+      }
+      encode(x: torch.Tensor): torch.Tensor {
+        return this.enc.call(x).tanh();
+      }
+      decode(z: torch.Tensor): torch.Tensor {
+        return this.dec.call(z);
+      }
+    }
+    torch.manualSeed(1);
+    const coder = new Coder();
+    const x = torch.randn(3, 4);
+    const z = coder.encode(x);
+    const traced = torch.jit.traceModule(coder, { forward: x, encode: x, decode: z });
+    expect(traced.methods().map((m) => m.schema).sort()).toEqual([
+      'decode(__torch__.torchnode.Coder self, Tensor z) -> Tensor',
+      'encode(__torch__.torchnode.Coder self, Tensor x) -> Tensor',
+      'forward(__torch__.torchnode.Coder self, Tensor x) -> Tensor',
+    ]);
+    expect((traced.callMethod('encode', x) as torch.Tensor).equal(z)).toBe(true);
+    const file = model('coder.pt');
+    const input = model('coder_input.pt');
+    traced.save(file);
+    torch.save([x], input);
+    const py = JSON.parse(execFileSync(findPython(), [script, 'run-input', file, input, 'encode'], { encoding: 'utf8' }));
+    close(z, py.outputs[0]);
+    expect(() => torch.jit.traceModule(coder, { embed: x })).toThrow("torch.jit.traceModule(): Coder has no method 'embed'");
+    expect(() => torch.jit.traceModule(coder, {})).toThrow('inputs must map method names to example inputs');
+    coder.dispose();
+  });
+
   it('records a function; what is not an input is fixed at the example', () => {
     const w = torch.tensor([[2, 0], [0, 3]], { dtype: 'float32' });
     const traced = torch.jit.trace((a: torch.Tensor, b: torch.Tensor) => [a.matmul(w).add(b.sum().item() as number), [a.neg(), b]], [torch.ones(1, 2), torch.ones(3)]);

@@ -15,7 +15,7 @@ import { Tensor } from '../tensor';
 import { CompilationUnit, ScriptModule } from './script_module';
 
 export { ScriptModule, CompilationUnit } from './script_module';
-export { trace } from './trace';
+export { trace, traceModule } from './trace';
 export type { TraceOptions } from './trace';
 export type { MethodInfo } from './script_module';
 

@@ -70,50 +70,70 @@ function flat(v: unknown): Tensor[] {
   return Array.isArray(v) ? v.flatMap(flat) : [];
 }
 
-export function trace(target: Module | ((...inputs: Tensor[]) => Traced), exampleInputs: Tensor | Tensor[], options: TraceOptions = {}): ScriptModule {
+function exampleList(exampleInputs: unknown, what: string): Tensor[] {
   const inputs = exampleInputs instanceof Tensor ? [exampleInputs] : exampleInputs;
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => x instanceof Tensor)) {
-    throw new TorchTypeError('torch.jit.trace(): exampleInputs must be a Tensor or a non-empty array of Tensors');
+    throw new TorchTypeError(`torch.jit.trace(): ${what} must be a Tensor or a non-empty array of Tensors`);
   }
-  let fn: (...xs: Tensor[]) => unknown;
-  let root: TraceSpec;
-  let names: string[];
-  if (target instanceof Module) {
-    fn = (...xs) => target.call(...xs);
-    root = spec(target);
-    names = parameterNames((target as unknown as { forward: unknown }).forward, inputs.length);
-  } else if (typeof target === 'function') {
-    fn = target;
-    names = parameterNames(target, inputs.length);
-    root = { name: target.name || 'TracedFunction', training: false, parameters: [], buffers: [], children: [] };
-  } else {
-    throw new TorchTypeError('torch.jit.trace(): expected an nn.Module or a function');
-  }
+  return inputs;
+}
+
+// Records fn on the inputs as method `name` of a module built from `root`, or of `into`.
+function record(target: TraceSpec | ScriptModule, name: string, fn: (...xs: Tensor[]) => unknown, inputs: Tensor[], names: string[], options: TraceOptions): ScriptModule {
   // What the traced call returns stays alive until the native side has read it.
   let outputs: Tensor[] = [];
-  const traced = new ScriptModule(
-    binding.jitTrace(
-      root,
-      inputs.map((x) => x._h),
-      (hs) => {
-        const out = scope(() => fn(...hs.map((h) => new Tensor(h))));
-        outputs = flat(out);
-        return handlesOf(out, "the traced function's result");
-      },
-      options.strict ?? true,
-      names,
-    ),
+  const native = binding.jitTrace(
+    target instanceof ScriptModule ? target._m : target,
+    inputs.map((x) => x._h),
+    (hs) => {
+      const out = scope(() => fn(...hs.map((h) => new Tensor(h))));
+      outputs = flat(out);
+      return handlesOf(out, "the traced function's result");
+    },
+    options.strict ?? true,
+    names,
+    name,
   );
   for (const t of outputs) t.dispose();
-  if (options.checkTrace ?? true) check(traced, fn, inputs, options.checkTolerance ?? 1e-5);
+  const traced = target instanceof ScriptModule ? target : new ScriptModule(native);
+  if (options.checkTrace ?? true) check(traced, name, fn, inputs, options.checkTolerance ?? 1e-5);
   return traced;
 }
 
+export function trace(target: Module | ((...inputs: Tensor[]) => Traced), exampleInputs: Tensor | Tensor[], options: TraceOptions = {}): ScriptModule {
+  if (target instanceof Module) return traceModule(target, { forward: exampleInputs }, options);
+  const inputs = exampleList(exampleInputs, 'exampleInputs');
+  if (typeof target !== 'function') throw new TorchTypeError('torch.jit.trace(): expected an nn.Module or a function');
+  const root: TraceSpec = { name: target.name || 'TracedFunction', training: false, parameters: [], buffers: [], children: [] };
+  return record(root, 'forward', target, inputs, parameterNames(target, inputs.length), options);
+}
+
+/**
+ * Python's `trace_module`: several methods of one module, each on its example inputs, into one
+ * ScriptModule (`{ forward: x, encode: [tokens] }`). `forward` runs as `module.call` (hooks
+ * included), the others as the module's methods of those names.
+ */
+export function traceModule(module: Module, inputs: Record<string, Tensor | Tensor[]>, options: TraceOptions = {}): ScriptModule {
+  if (!(module instanceof Module)) throw new TorchTypeError('torch.jit.traceModule(): expected an nn.Module');
+  if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs) || Object.keys(inputs).length === 0) {
+    throw new TorchTypeError("torch.jit.traceModule(): inputs must map method names to example inputs, e.g. { forward: x }");
+  }
+  let traced: ScriptModule | null = null;
+  for (const [name, example] of Object.entries(inputs)) {
+    const method = (module as unknown as Record<string, unknown>)[name];
+    if (typeof method !== 'function') throw new TorchTypeError(`torch.jit.traceModule(): ${module.constructor.name} has no method '${name}'`);
+    const xs = exampleList(example, `the example inputs of '${name}'`);
+    const fn = name === 'forward' ? (...a: Tensor[]) => module.call(...a) : (...a: Tensor[]) => (method as (...b: Tensor[]) => unknown).apply(module, a);
+    traced = record(traced ?? spec(module), name, fn, xs, parameterNames(method, xs.length), options);
+  }
+  return traced!;
+}
+
 // Python's check_trace, for outputs: the trace run on the example inputs against the function.
-function check(traced: ScriptModule, fn: (...xs: Tensor[]) => unknown, inputs: Tensor[], tol: number): void {
+function check(traced: ScriptModule, name: string, fn: (...xs: Tensor[]) => unknown, inputs: Tensor[], tol: number): void {
   noGrad(() =>
     scope(() => {
-      const ours = flat(traced.forward(...inputs));
+      const ours = flat(traced.callMethod(name, ...inputs));
       const theirs = flat(fn(...inputs));
       ours.forEach((t, i) => {
         const expected = theirs[i];
