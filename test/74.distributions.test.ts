@@ -236,6 +236,13 @@ describe('torch.distributions', () => {
       expect(() => new D.Normal(torch.zeros(3), 1).expand([4, 2])).toThrow('expand(): the expanded size (2) must match the existing size (3) at non-singleton dimension 1. Target sizes: [4, 2].  Batch shape: [3]');
       expect(() => new D.Normal(torch.zeros(2, 3), 1).expand([3])).toThrow('expand(): the number of sizes provided (1) must be greater or equal to the number of dimensions in the batch shape (2)');
       expect(() => new D.Normal(0, 1).expand([-1] as never)).toThrow('expand(): batchShape must be an array of non-negative integers, got -1');
+      // Gumbel's cdf checks the uniform its value maps to, as Python's (0-d bounds print as numbers).
+      const gumbel = new D.Gumbel(torch.tensor(0, { dtype: 'float32' }), torch.tensor(1, { dtype: 'float32' }));
+      expect(() => gumbel.cdf(torch.tensor(-5, { dtype: 'float32' }))).toThrow(
+        'Expected value argument (Tensor of shape ()) to be within the support (Interval(lower_bound=1.1754943508222875e-38, upper_bound=0.9999998807907104)) ' +
+          'of the distribution Uniform(low: 1.1754943508222875e-38, high: 0.9999998807907104), but found invalid values:\n0.0',
+      );
+      gumbel.dispose();
       // CorrCholesky, Cat and Stack transforms (values: 10.reference's dist_transforms_structured).
       const corr = new T.CorrCholeskyTransform();
       expect(() => corr.forwardShape([4, 5])).toThrow('Input is not a flattend lower-diagonal number');

@@ -67,7 +67,8 @@ export class Interval extends Constraint {
     });
   }
   toString(): string {
-    const f = (x: number | Tensor): string => (typeof x === 'number' ? pyFloat(x) : x.toString());
+    // A 0-d tensor bound prints as its Python number, as str.format prints it.
+    const f = (x: number | Tensor): string => (typeof x === 'number' ? pyFloat(x) : pyBound(x));
     return `${this.halfOpen ? 'HalfOpenInterval' : 'Interval'}(lower_bound=${f(this.lowerBound)}, upper_bound=${f(this.upperBound)})`;
   }
 }
