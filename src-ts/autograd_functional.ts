@@ -89,6 +89,20 @@ function validateV(v: Tensor[], other: Tensor[], otherIsTuple: boolean): void {
   });
 }
 
+// The vector of a product: prepared as inputs are (no graph of its own) and checked against
+// `other`; null when left out, which only a single 1-element `other` allows.
+const V_FROM_OUTPUT = 'The vector v can only be None if the user-provided function returns a single Tensor with a single element.';
+const V_FROM_INPUT = 'The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.';
+function vectorArg(v: Inputs | null | undefined, fnName: string, createGraph: boolean, other: Tensor[], otherIsTuple: boolean, missing: string): Tensor[] | null {
+  if (v === undefined || v === null) {
+    if (other.length !== 1 || other[0].numel() !== 1) throw new TorchError(missing);
+    return null;
+  }
+  const vs = gradPreprocess(asTuple(v, 'v', fnName)[1], createGraph, false);
+  validateV(vs, other, otherIsTuple);
+  return vs;
+}
+
 type CheckKind = 'outputs' | 'grad_inputs' | 'jacobian' | 'hessian';
 function checkRequiresGrad(ts: (Tensor | null)[], kind: CheckKind, strict: boolean): void {
   if (!strict) return;
@@ -175,14 +189,7 @@ export function vjp(func: Func, inputs: Inputs, v?: Inputs | null, options: Func
       const ins = gradPreprocess(ins0, createGraph, true);
       const [outTuple, outputs] = callFunc(func, ins, 'vjp');
       checkRequiresGrad(outputs, 'outputs', strict);
-      let vs: Tensor[] | null = null;
-      if (v !== undefined && v !== null) {
-        vs = gradPreprocess(asTuple(v, 'v', 'vjp')[1], createGraph, false);
-        validateV(vs, outputs, outTuple);
-      } else if (outputs.length !== 1 || outputs[0].numel() !== 1) {
-        throw new TorchError('The vector v can only be None if the user-provided function returns a single Tensor with a single element.');
-      }
-      return [outTuple, outputs, ins, vs] as const;
+      return [outTuple, outputs, ins, vectorArg(v, 'vjp', createGraph, outputs, outTuple, V_FROM_OUTPUT)] as const;
     });
     const res = withGradMode(createGraph, () => fillInZeros(autogradGrad(outputs, ins, vs, createGraph), ins, strict, createGraph, 'back'));
     return [unpack(gradPostprocess(outputs, createGraph), outTuple), unpack(gradPostprocess(res, createGraph), inTuple)];
@@ -197,13 +204,7 @@ export function jvp(func: Func, inputs: Inputs, v?: Inputs | null, options: Func
     const [inTuple, ins0] = asTuple(inputs, 'inputs', 'jvp');
     const [outTuple, outputs, gradOutputs, gradInputs, vs] = enableGrad(() => {
       const ins = gradPreprocess(ins0, createGraph, true);
-      let vs: Tensor[] | null = null;
-      if (v !== undefined && v !== null) {
-        vs = gradPreprocess(asTuple(v, 'v', 'jvp')[1], createGraph, false);
-        validateV(vs, ins, inTuple);
-      } else if (ins.length !== 1 || ins[0].numel() !== 1) {
-        throw new TorchError('The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.');
-      }
+      const vs = vectorArg(v, 'jvp', createGraph, ins, inTuple, V_FROM_INPUT);
       const [outTuple, outputs] = callFunc(func, ins, 'jvp');
       checkRequiresGrad(outputs, 'outputs', strict);
       const gradOutputs = outputs.map((o) => zerosLike(o).requiresGrad_(true));
@@ -291,13 +292,7 @@ function secondOrder(name: 'vhp' | 'hvp', func: Func, inputs: Inputs, v: Inputs 
     const [inTuple, ins0] = asTuple(inputs, 'inputs', name);
     const prepared = enableGrad(() => {
       const ins = gradPreprocess(ins0, createGraph, true);
-      let vs: Tensor[] | null = null;
-      if (v !== undefined && v !== null) {
-        vs = gradPreprocess(asTuple(v, 'v', name)[1], createGraph, false);
-        validateV(vs, ins, inTuple);
-      } else if (ins.length !== 1 || ins[0].numel() !== 1) {
-        throw new TorchError('The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.');
-      }
+      const vs = vectorArg(v, name, createGraph, ins, inTuple, V_FROM_INPUT);
       const [outTuple, outputs] = callFunc(func, ins, name);
       checkRequiresGrad(outputs, 'outputs', strict);
       if (outTuple) throw new TorchError(`The function given to ${name} should return a single Tensor`);
