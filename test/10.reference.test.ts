@@ -778,6 +778,18 @@ Object.assign(build, {
       D.transformTo(stackC).call(w), catC.check(f32([1.0, -1.0, -1.0])), stackC.check(f32([[0.5, 2.0], [1.5, -1.0]])),
       torch.tensor([...shapes, ...dims], { dtype: 'float64' }));
   },
+  dist_wishart: () => {
+    torch.manualSeed(9);
+    const cov = f32([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]]);
+    const w = new D.Wishart(f32([5.0, 7.5]), { covarianceMatrix: cov });
+    const x = w.rsample([2]);
+    const fixed = f32([[3.0, 0.5, 0.0], [0.5, 2.0, 0.3], [0.0, 0.3, 1.0]]);
+    const wp = new D.Wishart(4.0, { precisionMatrix: torch.linalg.inv(cov) });
+    const wl = new D.Wishart(torch.tensor(6.0, { dtype: 'float32' }), { scaleTril: torch.linalg.cholesky(cov) });
+    const y = wl.rsample();
+    return flatAll(x, w.logProb(x), w.logProb(fixed), w.entropy(), w.mean, w.variance, w.mode,
+      wp.logProb(fixed), wp.entropy(), wp.mode, wp.covarianceMatrix, wl.precisionMatrix, y, wl.logProb(y));
+  },
   dist_kl: () => {
     const kl = D.klDivergence;
     const n = kl(new D.Normal(f32([0.0, 1.0]), f32([1.0, 2.0])), new D.Normal(f32([0.5, -1.0]), f32([0.5, 1.0])));

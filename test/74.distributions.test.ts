@@ -236,6 +236,23 @@ describe('torch.distributions', () => {
       expect(() => new D.Normal(torch.zeros(3), 1).expand([4, 2])).toThrow('expand(): the expanded size (2) must match the existing size (3) at non-singleton dimension 1. Target sizes: [4, 2].  Batch shape: [3]');
       expect(() => new D.Normal(torch.zeros(2, 3), 1).expand([3])).toThrow('expand(): the number of sizes provided (1) must be greater or equal to the number of dimensions in the batch shape (2)');
       expect(() => new D.Normal(0, 1).expand([-1] as never)).toThrow('expand(): batchShape must be an array of non-negative integers, got -1');
+      // Wishart: singular Bartlett draws (df close to p - 1) are drawn again, with a warning.
+      const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const lowDf = new D.Wishart(torch.full([4], 2.05, { dtype: 'float32' }), { covarianceMatrix: torch.eye(3) });
+      expect(spy).toHaveBeenCalledWith('Low df values detected. Singular samples are highly likely to occur for ndim - 1 < df < ndim.', 'UserWarning');
+      const singular = (maxTry: number): number =>
+        torch.scope(() => {
+          torch.manualSeed(0);
+          return D.constraints.positiveDefinite.check(lowDf.rsample([50], maxTry)).logicalNot().amax([-1]).sum().item() as number;
+        });
+      const [left0, left10] = [singular(0), singular(10)];
+      expect(left10).toBeLessThan(left0);
+      expect(spy).toHaveBeenCalledWith('Singular sample detected.', 'UserWarning');
+      spy.mockRestore();
+      lowDf.dispose();
+      expect(() => new D.Wishart(2, { covarianceMatrix: torch.eye(3) })).toThrow('Value of df=2 expected to be greater than ndim - 1 = 2.');
+      expect(() => new D.Wishart(4, {})).toThrow('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.');
+      expect(() => new D.Wishart(4, { covarianceMatrix: f32([[1, 2], [2, 1]]) })).toThrow(/to satisfy the constraint PositiveDefinite\(\)/);
       // Gumbel's cdf checks the uniform its value maps to, as Python's (0-d bounds print as numbers).
       const gumbel = new D.Gumbel(torch.tensor(0, { dtype: 'float32' }), torch.tensor(1, { dtype: 'float32' }));
       expect(() => gumbel.cdf(torch.tensor(-5, { dtype: 'float32' }))).toThrow(
@@ -349,6 +366,7 @@ describe('torch.distributions', () => {
       new D.Weibull(torch.ones(3), 2), new D.Pareto(1, torch.full([3], 3.5)), new D.NegativeBinomial(3, { probs: torch.full([3], 0.4) }),
       new D.ContinuousBernoulli({ probs: torch.full([3], 0.3) }), new D.LowRankMultivariateNormal(loc, torch.ones(3, 2), torch.ones(3)),
       new D.VonMises(loc, 2), new D.LKJCholesky(3, torch.full([4], 2, { dtype: 'float32' })), new D.FisherSnedecor(torch.full([3], 5, { dtype: 'float32' }), 6), new D.Kumaraswamy(torch.full([3], 2, { dtype: 'float32' }), 3), new D.OneHotCategoricalStraightThrough({ logits: loc }),
+      new D.Wishart(torch.full([4], 4, { dtype: 'float32' }), { covarianceMatrix: torch.eye(3) }),
     ];
     const made = torch.memory().tensors;
     for (const d of dists) {
@@ -372,7 +390,7 @@ describe('torch.distributions', () => {
       d.sample().dispose();
     }
     for (const d of dists) d.dispose();
-    expect(torch.memory().tensors).toBe(before + 24); // the 24 tensor arguments made above
+    expect(torch.memory().tensors).toBe(before + 26); // the 26 tensor arguments made above
     loc.dispose();
   });
 

@@ -32,6 +32,7 @@ export { LogisticNormal } from './logistic_normal';
 export { VonMises } from './von_mises';
 export { LKJCholesky } from './lkj_cholesky';
 export { FisherSnedecor } from './fishersnedecor';
+export { Wishart } from './wishart';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed';
 export {
   Transform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, AbsTransform, AffineTransform,

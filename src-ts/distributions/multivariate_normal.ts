@@ -15,7 +15,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 
 // Python's _precision_to_scale_tril: L with L Lᵀ = P⁻¹, through a flipped Cholesky.
-function precisionToScaleTril(p: Tensor): Tensor {
+export function precisionToScaleTril(p: Tensor): Tensor {
   return scope(() => {
     const lf = linalg.cholesky(flip(p, [-2, -1]));
     const lInv = flip(lf, [-2, -1]).transpose(-2, -1);
