@@ -787,8 +787,11 @@ Object.assign(build, {
     const wp = new D.Wishart(4.0, { precisionMatrix: torch.linalg.inv(cov) });
     const wl = new D.Wishart(torch.tensor(6.0, { dtype: 'float32' }), { scaleTril: torch.linalg.cholesky(cov) });
     const y = wl.rsample();
+    const q = new D.Wishart(f32([6.0, 4.0]), { covarianceMatrix: fixed });
+    const kl = D.klDivergence(w, q);
+    const kl0 = D.klDivergence(wl, new D.Wishart(5.0, { scaleTril: torch.linalg.cholesky(fixed) }));
     return flatAll(x, w.logProb(x), w.logProb(fixed), w.entropy(), w.mean, w.variance, w.mode,
-      wp.logProb(fixed), wp.entropy(), wp.mode, wp.covarianceMatrix, wl.precisionMatrix, y, wl.logProb(y));
+      wp.logProb(fixed), wp.entropy(), wp.mode, wp.covarianceMatrix, wl.precisionMatrix, y, wl.logProb(y), kl, kl0);
   },
   dist_kl: () => {
     const kl = D.klDivergence;

@@ -7,6 +7,7 @@ import { NotImplementedError, ValueError } from '../errors';
 import { broadcastTensors, linalg } from '../generated/ops';
 import { softplus } from '../nn/functional';
 import { scope } from '../memory';
+import { autograd, enableGrad } from '../autograd';
 import type { Tensor } from '../tensor';
 import { Distribution } from './distribution';
 import { Normal } from './normal';
@@ -23,6 +24,8 @@ import { MultivariateNormal, mahalanobis } from './multivariate_normal';
 import { Gamma } from './gamma';
 import { Beta } from './beta';
 import { Dirichlet } from './dirichlet';
+import { Wishart } from './wishart';
+import { sumRightmost } from './utils';
 import { Cauchy } from './cauchy';
 import { HalfNormal } from './half_normal';
 import { Gumbel } from './gumbel';
@@ -188,3 +191,21 @@ registerKl(Binomial, Binomial, (p, q) => {
   const kl = p.totalCount.mul(p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()));
   return kl.maskedFill(p.totalCount.gt(q.totalCount), Infinity);
 });
+
+// Python's Bregman-divergence KL between two exponential families of one type. Of 1.13's
+// distributions only Wishart pairs have no closed form registered, so they are the ones that
+// take it: KL = A(η_q) - A(η_p) - Σ (η_q - η_p) ∇A(η_p), with A the log normalizer.
+registerKl(Wishart, Wishart, (p, q) =>
+  enableGrad(() => {
+    const pn = p.naturalParams().map((t) => t.detach().requiresGrad_());
+    const qn = q.naturalParams();
+    const lg = p.logNormalizer(pn[0], pn[1]);
+    const grads = autograd.grad(lg.sum(), pn, { createGraph: true });
+    let result = q.logNormalizer(qn[0], qn[1]).sub(lg);
+    pn.forEach((pnp, i) => {
+      // Python sums each term over as many rightmost dims as the event has (both of them).
+      result = result.sub(sumRightmost(qn[i].sub(pnp).mul(grads[i]!), q.eventShape.length));
+    });
+    return result;
+  }),
+);

@@ -185,6 +185,18 @@ export class Wishart extends Distribution {
         .add(nu.mul(p).div(2));
     });
   }
+  /** @internal Python's _natural_params: -precision / 2 and (df - p - 1) / 2. */
+  naturalParams(): [Tensor, Tensor] {
+    return scope(() => [this.precisionMatrix.neg().div(2), this.df.sub(this.eventShape[1]).sub(1).div(2)]) as [Tensor, Tensor];
+  }
+  /** @internal Python's _log_normalizer of natural parameters (x, y). */
+  logNormalizer(x: Tensor, y: Tensor): Tensor {
+    return scope(() => {
+      const p = this.eventShape[1];
+      const a = y.add((p + 1) / 2);
+      return a.mul(slogdet(x.mul(-2))[1].neg().add(LOG_2 * p)).add(mvlgamma(a, p));
+    });
+  }
   protected ownedTensors(): Tensor[] {
     return [...new Set([this.df, this.l, this.scaleTril, this.covarianceMatrix, this.precisionMatrix])];
   }
