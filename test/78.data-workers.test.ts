@@ -46,7 +46,8 @@ describe('DataLoader workers', () => {
     expect(values(viaAsync)).toEqual(values(plain));
     expect(sync.length).toBe(7);
     [plain, sync, viaAsync].forEach(disposeAll);
-    expect(torch.memory().tensors).toBe(before);
+    // At most what there was: the GC may meanwhile finalize tensors earlier suites left to it.
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before);
     ds.dispose();
   });
 
@@ -155,7 +156,7 @@ describe('DataLoader workers', () => {
       w.dispose();
       break;
     }
-    expect(torch.memory().tensors).toBe(before);
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before); // (the GC may finalize others' meanwhile)
   });
 
   it('persistent workers serve one pass at a time', () => {

@@ -282,15 +282,16 @@ describe('data', () => {
     const ds = new Cached();
     const before = torch.memory().tensors;
     for (const b of new data.DataLoader(ds, { batchSize: 4 })) b.dispose();
-    // Only the cache is left: no sample waits for the GC.
-    expect(torch.memory().tensors).toBe(before + 6);
+    // Only the cache is left: no sample waits for the GC. (At most: the GC may meanwhile
+    // finalize tensors that earlier tests left to it.)
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before + 6);
     for await (const b of new data.DataLoader(ds, { batchSize: 4 })) b.dispose();
-    expect(torch.memory().tensors).toBe(before + 6);
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before + 6);
     const again = [...new data.DataLoader(ds, { batchSize: 6 })];
     expect(again[0].toArray()).toEqual([[0, 0], [2, 2], [4, 4], [6, 6], [8, 8], [10, 10]]);
     again[0].dispose();
     for (const t of ds.cache.values()) t.dispose();
-    expect(torch.memory().tensors).toBe(before);
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before);
   });
 
   it('bad options', () => {
